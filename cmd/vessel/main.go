@@ -1,0 +1,171 @@
+// Command vessel runs riscv64 Linux programs under vessel's kernel.
+//
+//	vessel run [flags] PROGRAM [ARG...]
+//	vessel version
+//	vessel help
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"slices"
+	"strings"
+
+	"vessel"
+)
+
+const usage = `vessel runs riscv64 Linux programs as guest processes of a user-space kernel.
+
+Usage:
+  vessel run [flags] PROGRAM [ARG...]   run PROGRAM with ARGs; exit with its status
+  vessel version                        print vessel's version
+  vessel help                           print this help
+
+Flags of run:
+  -L PREFIX           look absolute paths up under PREFIX first (as qemu-riscv64 -L),
+                      e.g. -L /usr/riscv64-linux-gnu for dynamically linked programs
+  --root DIR          confine the guest to DIR: every path it names stays inside
+  -E VAR=VALUE        set VAR in the guest's environment (repeatable)
+  -U VAR              remove VAR from the guest's environment (repeatable)
+  --strace            print each syscall to standard error, as strace does
+  --strace-file FILE  print them to FILE instead
+
+The exit status is the program's, or 128+N when signal N killed it;
+126 when PROGRAM cannot be executed, 127 when it does not exist, 2 for
+a usage error.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stderr))
+}
+
+func run(args []string, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "run":
+		return runProgram(args[1:], stderr)
+	case "version", "--version", "-version":
+		fmt.Println("vessel", version())
+		return 0
+	case "help", "--help", "-help", "-h":
+		fmt.Print(usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "vessel: unknown command %q (try 'vessel help')\n", args[0])
+	return 2
+}
+
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+func runProgram(args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	sysroot := fs.String("L", "", "")
+	root := fs.String("root", "", "")
+	strace := fs.Bool("strace", false, "")
+	straceFile := fs.String("strace-file", "", "")
+	var sets, unsets listFlag
+	fs.Var(&sets, "E", "")
+	fs.Var(&unsets, "U", "")
+	if err := fs.Parse(args); err != nil {
+		fmt.Fprintf(stderr, "vessel: %v (try 'vessel help')\n", err)
+		return 2
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(stderr, "vessel: run needs a PROGRAM (try 'vessel help')")
+		return 2
+	}
+	for _, s := range sets {
+		if !strings.Contains(s, "=") {
+			fmt.Fprintf(stderr, "vessel: -E %s: want VAR=VALUE\n", s)
+			return 2
+		}
+	}
+
+	cfg := vessel.NewConfig()
+	if *root != "" {
+		st, err := os.Stat(*root)
+		if err != nil || !st.IsDir() {
+			fmt.Fprintf(stderr, "vessel: --root %s: not a directory\n", *root)
+			return 2
+		}
+		cfg = cfg.WithRoot(*root)
+	}
+	if *sysroot != "" {
+		cfg = cfg.WithSysroot(*sysroot)
+	}
+	switch {
+	case *straceFile != "":
+		f, err := os.Create(*straceFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "vessel: %v\n", err)
+			return 2
+		}
+		defer f.Close()
+		cfg = cfg.WithStrace(f)
+	case *strace:
+		cfg = cfg.WithStrace(stderr)
+	}
+
+	k, err := vessel.NewKernel(cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	prog := fs.Arg(0)
+	p, err := k.Start(prog, fs.Args(), environ(sets, unsets))
+	if err != nil {
+		var se *vessel.StartError
+		if errors.As(err, &se) {
+			fmt.Fprintf(stderr, "vessel: %s\n", se)
+			return se.Code
+		}
+		fmt.Fprintf(stderr, "vessel: %s: %v\n", prog, err)
+		return 126
+	}
+	st, err := p.Wait()
+	if err != nil {
+		fmt.Fprintf(stderr, "vessel: %v\n", err)
+		return 1
+	}
+	return st.ExitCode()
+}
+
+// environ is vessel's own environment with -U names removed and -E
+// assignments applied, in that order, as qemu-riscv64 does.
+func environ(sets, unsets []string) []string {
+	env := os.Environ()
+	drop := func(name string) {
+		env = slices.DeleteFunc(env, func(kv string) bool { return strings.HasPrefix(kv, name+"=") })
+	}
+	for _, u := range unsets {
+		drop(u)
+	}
+	for _, s := range sets {
+		name, _, _ := strings.Cut(s, "=")
+		drop(name)
+		env = append(env, s)
+	}
+	return env
+}
+
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return "dev+" + s.Value[:12]
+			}
+		}
+	}
+	return "dev"
+}

@@ -1,0 +1,159 @@
+// Package cpu is one RV64GC hart (RV64IMAFDC + Zicsr + Zifencei, user level):
+// decode, execute, floating point, atomics, CSRs and traps. It knows guest
+// memory only through the Memory interface and imports nothing of vessel's.
+//
+// The kernel drives a hart with Run, which executes until a budget of
+// retired instructions is spent or the hart traps (ecall, ebreak, an illegal
+// instruction, a memory fault), and returns why it stopped in an Exit.
+//
+// Each instruction is decoded once (decode.go, decode_compressed.go, with
+// the opcode facts in inst.go) into a per-page cache (icache.go) and run
+// by one switch (exec.go; exec_muldiv.go, exec_amo.go, exec_fp.go and
+// csr.go for the larger groups). Memory is reached through a software TLB
+// (tlb.go). The soft float is fpu*.go.
+package cpu
+
+// PageSize is the size of a guest page.
+const PageSize = 4096
+
+// Page is the host memory backing one guest page.
+type Page = [PageSize]byte
+
+// Access kinds passed to Memory.Translate; the values are Linux's PROT_* bits.
+const (
+	AccessRead  = 1
+	AccessWrite = 2
+	AccessExec  = 4
+)
+
+// Fault kinds returned by Memory.Translate.
+const (
+	FaultNone   = 0 // no fault
+	FaultMapErr = 1 // no mapping at the address: SIGSEGV, SEGV_MAPERR
+	FaultAccErr = 2 // mapping forbids the access: SIGSEGV, SEGV_ACCERR
+	FaultBusErr = 3 // mapping past the end of its file: SIGBUS, BUS_ADRERR
+	FaultAdrAln = 4 // misaligned atomic (lr, sc, amo*): SIGBUS, BUS_ADRALN
+)
+
+// Memory is the hart's view of a guest address space.
+type Memory interface {
+	// Translate returns the host page backing the guest page that holds
+	// addr, for the given access (one of AccessRead, AccessWrite,
+	// AccessExec). A write to a copy-on-write page makes the private copy
+	// before returning it. On failure page is nil and fault says why.
+	Translate(addr uint64, access int) (page *Page, fault int)
+	// Generation changes whenever a translation returned earlier may have
+	// become stale (unmap, protection change, fork's copy-on-write marking).
+	Generation() uint64
+}
+
+// ExitReason says why Run returned.
+type ExitReason int
+
+const (
+	ExitBudget  ExitReason = iota // the instruction budget is spent
+	ExitEcall                     // ecall; PC is at the ecall instruction
+	ExitEbreak                    // ebreak (or c.ebreak); PC is at it
+	ExitIllegal                   // an illegal instruction; PC is at it
+	ExitFault                     // a memory fault; PC is at the faulting instruction (for a fetch fault, the fetch address)
+)
+
+// Exit describes why Run returned.
+type Exit struct {
+	Reason ExitReason
+	Addr   uint64 // the faulting data or fetch address (ExitFault)
+	Fault  int    // FaultMapErr, FaultAccErr, FaultBusErr or FaultAdrAln (ExitFault)
+	Access int    // AccessRead, AccessWrite or AccessExec (ExitFault)
+	Inst   uint32 // the instruction word, as fetched (ExitIllegal, ExitEbreak, ExitEcall); 16 bits for compressed
+}
+
+// Hart is one RV64IMAFDC hart at user level. The hot architectural state is
+// plain fields the kernel reads and writes directly between calls to Run:
+// the syscall number is X[17], its arguments X[10]..X[15], its result goes
+// to X[10]. A Hart is not safe for concurrent use; the kernel runs it on
+// one goroutine at a time.
+type Hart struct {
+	X    [32]uint64 // integer registers; X[0] reads as 0 (Run keeps it so)
+	F    [32]uint64 // FP registers; singles are NaN-boxed (upper 32 bits all ones)
+	PC   uint64     // address of the next instruction
+	FCSR uint32     // frm<<5 | fflags; the bits above 7 are zero
+
+	// Instret counts retired instructions. It is the value of the instret
+	// and cycle CSRs, and of time when Time is nil.
+	Instret uint64
+
+	// Mem is the address space the hart runs in. Change it with SetMemory,
+	// which also drops the caches built from the old one.
+	Mem Memory
+
+	// Time returns the value of the time CSR (rdtime). If Time is nil, time
+	// reads as Instret.
+	Time func() uint64
+
+	gen uint64 // Mem.Generation() when the TLB was last valid
+
+	// LR/SC reservation: valid, the reserved address and the value lr read.
+	resValid bool
+	resAddr  uint64
+	resValue uint64
+
+	tlb    tlb    // software TLB (tlb.go)
+	icache icache // decoded-instruction cache (icache.go)
+
+	// fault is the exit a slow path returns through Run after a failed
+	// memory access.
+	fault Exit
+	// straddle holds the decoding of a 32-bit instruction that crosses a
+	// page end; such instructions are never cached.
+	straddle Inst
+}
+
+// New returns a hart with all registers zero that runs in mem (which may be
+// nil until SetMemory is called; Run needs a memory).
+func New(mem Memory) *Hart {
+	h := &Hart{Mem: mem}
+	h.tlb.flush()
+	h.icache.init()
+	if mem != nil {
+		h.gen = mem.Generation()
+	}
+	return h
+}
+
+// SetMemory switches the hart to address space m: it flushes the TLB, the
+// decoded-instruction cache and the LR/SC reservation.
+func (h *Hart) SetMemory(m Memory) {
+	h.Mem = m
+	h.gen = m.Generation()
+	h.FlushTLB()
+	h.FlushICache()
+	h.ClearReservation()
+}
+
+// FlushTLB forgets every translation the hart holds. The kernel calls it
+// when a mapping of the hart's address space changes and the generation
+// does not show it; Run also does it itself when Mem.Generation changes.
+func (h *Hart) FlushTLB() { h.tlb.flush() }
+
+// FlushICache drops every decoded instruction, as fence.i does; the kernel
+// calls it for riscv_flush_icache or after writing code into guest memory.
+func (h *Hart) FlushICache() {
+	h.icache.flush()
+	h.tlb.flushExec()
+}
+
+// ClearReservation invalidates the LR/SC reservation, so that the next
+// sc fails. The kernel calls it on a context switch and on signal delivery,
+// as Linux's entry code does for every trap.
+func (h *Hart) ClearReservation() { h.resValid = false }
+
+// Clone returns a new hart with a copy of h's architectural state (X, F,
+// PC, FCSR, Instret, Mem, Time), empty caches and no reservation: the
+// starting point of a child of fork or clone, whose kernel then sets the
+// child's return value, stack and address space.
+func (h *Hart) Clone() *Hart {
+	c := New(h.Mem)
+	c.X, c.F, c.PC, c.FCSR, c.Instret = h.X, h.F, h.PC, h.FCSR, h.Instret
+	c.Time = h.Time
+	return c
+}

@@ -1,0 +1,216 @@
+package cpu
+
+import "encoding/binary"
+
+// The software TLB: three small direct-mapped arrays, for reads, writes and
+// instruction fetch, from virtual page number to the host page behind it.
+// A hit costs an index, a compare and a load; a miss asks Mem.Translate
+// and fills the entry. Run flushes everything when Mem.Generation changes.
+//
+// Invariants:
+//   - a write entry is also a read entry: filling a write entry overwrites
+//     the read entry of its page, so that after a copy-on-write break both
+//     see the private copy;
+//   - no write entry holds a page that has decoded code (icache.go): writes
+//     to code pages always take the slow path, which drops the decoding.
+
+const (
+	pageShift = 12
+	pageMask  = PageSize - 1
+	tlbSize   = 256 // entries per array; a power of two
+	tlbMask   = tlbSize - 1
+	noVPN     = ^uint64(0) // tag of an empty entry: no address has this page number
+)
+
+// tlbEntry maps one virtual page number to its host page.
+type tlbEntry struct {
+	vpn  uint64
+	page *Page
+}
+
+// execEntry maps one virtual page number to the decoded code of its host
+// page (whose page field is the host page).
+type execEntry struct {
+	vpn  uint64
+	code *codePage
+}
+
+// tlb is the hart's software TLB.
+type tlb struct {
+	r [tlbSize]tlbEntry
+	w [tlbSize]tlbEntry
+	x [tlbSize]execEntry
+}
+
+// flush empties all three arrays.
+func (t *tlb) flush() {
+	for i := range t.r {
+		t.r[i] = tlbEntry{vpn: noVPN}
+		t.w[i] = tlbEntry{vpn: noVPN}
+	}
+	t.flushExec()
+}
+
+// flushExec empties the fetch array.
+func (t *tlb) flushExec() {
+	for i := range t.x {
+		t.x[i] = execEntry{vpn: noVPN}
+	}
+}
+
+// rpage returns the host page for a read of size bytes at a when the read
+// TLB holds it and the read does not cross the page end; nil otherwise.
+func (h *Hart) rpage(a, size uint64) *Page {
+	e := &h.tlb.r[a>>pageShift&tlbMask]
+	if e.vpn != a>>pageShift || a&pageMask > PageSize-size {
+		return nil
+	}
+	return e.page
+}
+
+// wpage is rpage for writes.
+func (h *Hart) wpage(a, size uint64) *Page {
+	e := &h.tlb.w[a>>pageShift&tlbMask]
+	if e.vpn != a>>pageShift || a&pageMask > PageSize-size {
+		return nil
+	}
+	return e.page
+}
+
+// faultAt records a memory fault for Run to return and returns nil.
+func (h *Hart) faultAt(a uint64, access, fault int) *Page {
+	h.fault = Exit{Reason: ExitFault, Addr: a, Fault: fault, Access: access}
+	return nil
+}
+
+// readPage returns the host page for reading at a, filling the read TLB on
+// a miss. On a fault it records it in h.fault and returns nil.
+func (h *Hart) readPage(a uint64) *Page {
+	vpn := a >> pageShift
+	e := &h.tlb.r[vpn&tlbMask]
+	if e.vpn == vpn {
+		return e.page
+	}
+	p, f := h.Mem.Translate(a, AccessRead)
+	if p == nil {
+		return h.faultAt(a, AccessRead, faultKind(f))
+	}
+	*e = tlbEntry{vpn, p}
+	return p
+}
+
+// writePage returns the host page for writing at a, filling the write TLB
+// on a miss. Filling drops the decoded code of the page (the write may
+// change it) and of the page the address held before (a copy-on-write
+// break replaces it). On a fault it records it in h.fault and returns nil.
+func (h *Hart) writePage(a uint64) *Page {
+	vpn := a >> pageShift
+	i := vpn & tlbMask
+	if e := &h.tlb.w[i]; e.vpn == vpn {
+		return e.page
+	}
+	p, f := h.Mem.Translate(a, AccessWrite)
+	if p == nil {
+		return h.faultAt(a, AccessWrite, faultKind(f))
+	}
+	if x := &h.tlb.x[i]; x.vpn == vpn && x.code.page != p {
+		h.dropCode(x.code)
+	}
+	if cp := h.icache.pages[p]; cp != nil {
+		h.dropCode(cp)
+	}
+	h.tlb.w[i] = tlbEntry{vpn, p}
+	h.tlb.r[i] = tlbEntry{vpn, p}
+	return p
+}
+
+// faultKind maps a fault that Translate reported with a nil page, which
+// should not be FaultNone, to a fault kind.
+func faultKind(f int) int {
+	if f == FaultNone {
+		return FaultMapErr
+	}
+	return f
+}
+
+// loadSlow reads size (1, 2, 4 or 8) bytes, little-endian, at a when rpage
+// missed: it fills the TLB, and reads an access that crosses a page end
+// byte by byte, faulting at the first byte that cannot be read. ok is false
+// after a fault, recorded in h.fault.
+func (h *Hart) loadSlow(a, size uint64) (v uint64, ok bool) {
+	if a&pageMask <= PageSize-size {
+		p := h.readPage(a)
+		if p == nil {
+			return 0, false
+		}
+		return leGet(p[a&pageMask:], size), true
+	}
+	for i := uint64(0); i < size; i++ {
+		p := h.readPage(a + i)
+		if p == nil {
+			return 0, false
+		}
+		v |= uint64(p[(a+i)&pageMask]) << (8 * i)
+	}
+	return v, true
+}
+
+// storeSlow writes the low size bytes of v, little-endian, at a when wpage
+// missed. An access that crosses a page end translates both pages before
+// writing either, so that a fault leaves memory unchanged. It returns false
+// after a fault, recorded in h.fault.
+func (h *Hart) storeSlow(a, size, v uint64) bool {
+	if a&pageMask <= PageSize-size {
+		p := h.writePage(a)
+		if p == nil {
+			return false
+		}
+		lePut(p[a&pageMask:], size, v)
+		return true
+	}
+	first := h.writePage(a)
+	if first == nil {
+		return false
+	}
+	second := h.writePage(a + size - 1)
+	if second == nil {
+		// Report the first byte of the access that lies in the bad page.
+		h.fault.Addr = (a + size - 1) &^ pageMask
+		return false
+	}
+	for i := uint64(0); i < size; i++ {
+		p := first
+		if (a+i)&^pageMask != a&^pageMask {
+			p = second
+		}
+		p[(a+i)&pageMask] = byte(v >> (8 * i))
+	}
+	return true
+}
+
+// leGet reads a size-byte little-endian value from the start of b.
+func leGet(b []byte, size uint64) uint64 {
+	switch size {
+	case 1:
+		return uint64(b[0])
+	case 2:
+		return uint64(binary.LittleEndian.Uint16(b))
+	case 4:
+		return uint64(binary.LittleEndian.Uint32(b))
+	}
+	return binary.LittleEndian.Uint64(b)
+}
+
+// lePut writes the low size bytes of v, little-endian, to the start of b.
+func lePut(b []byte, size, v uint64) {
+	switch size {
+	case 1:
+		b[0] = byte(v)
+	case 2:
+		binary.LittleEndian.PutUint16(b, uint16(v))
+	case 4:
+		binary.LittleEndian.PutUint32(b, uint32(v))
+	default:
+		binary.LittleEndian.PutUint64(b, v)
+	}
+}

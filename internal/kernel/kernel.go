@@ -1,0 +1,150 @@
+package kernel
+
+import (
+	"fmt"
+	"io"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"vessel/internal/abi"
+	"vessel/internal/trace"
+	"vessel/internal/vfs"
+)
+
+// SyscallTable dispatches system calls. The kernel never imports the syscall
+// layer; the root package hands a table in through Config.
+type SyscallTable interface {
+	// Invoke runs the syscall in t's registers (a7 the number, a0..a5 the
+	// arguments) and leaves the result in a0, as the riscv64 ABI says.
+	Invoke(t *Task)
+}
+
+// Config is what a Kernel is built from. The zero value of each field has
+// the documented default.
+type Config struct {
+	Syscalls SyscallTable
+	FS       *vfs.FS      // the guest's filesystem
+	Sysroot  string       // qemu's -L: absolute guest paths are tried under it first; "" for none
+	Stdio    [3]*vfs.File // the first process's descriptors 0, 1 and 2; nil leaves one closed
+	Trace    *trace.Bus   // nil for none
+	Now      func() time.Time
+	Random   io.Reader // AT_RANDOM and getrandom; nil means crypto/rand
+	Slice    uint64    // instructions per time slice; 0 means DefaultSlice
+	Hostname string    // uname's nodename; "" means "vessel"
+	Log      io.Writer // one-line notices (unsupported syscalls); nil discards
+}
+
+// DefaultSlice is the time slice, in retired instructions.
+const DefaultSlice = 1 << 20
+
+// Kernel is one instance of vessel's kernel: a process table, a virtual CPU
+// and the tasks that share it.
+type Kernel struct {
+	cfg   Config
+	start time.Time
+
+	mu      sync.Mutex
+	tasks   map[int32]*Task // guarded by mu
+	lastPid int32           // guarded by mu
+	runq    []*Task         // guarded by mu: runnable tasks waiting for the CPU
+	running *Task           // guarded by mu: the task holding the CPU, nil when idle
+
+	clock       atomic.Uint64 // instructions retired by every task: the virtual time
+	unsupported sync.Map      // syscall numbers already logged as unimplemented
+
+	done   chan struct{} // closed when PID 1 exits
+	status int32         // PID 1's wait status, once done is closed
+}
+
+// PidMax is the largest pid; allocation wraps after it, as Linux's pid_max.
+const PidMax = 4194304
+
+// New returns a kernel with no tasks.
+func New(cfg Config) *Kernel {
+	if cfg.Slice == 0 {
+		cfg.Slice = DefaultSlice
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Hostname == "" {
+		cfg.Hostname = "vessel"
+	}
+	if cfg.Log == nil {
+		cfg.Log = io.Discard
+	}
+	return &Kernel{cfg: cfg, start: cfg.Now(), tasks: map[int32]*Task{}, done: make(chan struct{})}
+}
+
+// Config returns the kernel's configuration.
+func (k *Kernel) Config() *Config { return &k.cfg }
+
+// Trace returns the event bus (possibly nil: Enabled reports false then).
+func (k *Kernel) Trace() *trace.Bus { return k.cfg.Trace }
+
+// Now is the guest's wall clock.
+func (k *Kernel) Now() time.Time { return k.cfg.Now() }
+
+// Uptime is the time since the kernel started.
+func (k *Kernel) Uptime() time.Duration { return k.cfg.Now().Sub(k.start) }
+
+// Clock is the kernel's virtual time: instructions retired by every task.
+func (k *Kernel) Clock() uint64 { return k.clock.Load() }
+
+// allocPidLocked returns the next free pid, wrapping at PidMax like Linux.
+//
+// Preconditions: k.mu is held.
+func (k *Kernel) allocPidLocked() (int32, error) {
+	for range PidMax {
+		k.lastPid++
+		if k.lastPid > PidMax {
+			k.lastPid = 1
+		}
+		if _, used := k.tasks[k.lastPid]; !used {
+			return k.lastPid, nil
+		}
+	}
+	return 0, abi.EAGAIN
+}
+
+// Task returns the task with the given tid, or nil.
+func (k *Kernel) Task(tid int32) *Task {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.tasks[tid]
+}
+
+// Done is closed when PID 1 has exited.
+func (k *Kernel) Done() <-chan struct{} { return k.done }
+
+// Wait blocks until PID 1 exits and returns its wait status (see wait(2):
+// the exit code in bits 8-15, or the killing signal in bits 0-6 and the core
+// flag in bit 7).
+func (k *Kernel) Wait() int32 {
+	<-k.done
+	return k.status
+}
+
+// Unsupported logs the first call of an unimplemented syscall number.
+func (k *Kernel) Unsupported(t *Task, nr int, name string) {
+	if _, seen := k.unsupported.LoadOrStore(nr, true); seen {
+		return
+	}
+	if name == "" {
+		name = fmt.Sprintf("syscall_%d", nr)
+	}
+	fmt.Fprintf(k.cfg.Log, "vessel: %s (%d) is not implemented: returning ENOSYS\n", name, nr)
+}
+
+// internalError reports a Go panic reached by a guest: the task gets
+// SIGSYS and an internal-error event carries the stack.
+func (k *Kernel) internalError(t *Task, what string, r any) {
+	stack := string(debug.Stack())
+	fmt.Fprintf(k.cfg.Log, "vessel: internal error in %s (pid %d): %v\n", what, t.Tid, r)
+	if k.cfg.Trace.Enabled() {
+		k.cfg.Trace.Publish(&trace.Event{Kind: trace.KindInternalError, Time: k.Clock(), Pid: t.Tgid, Tid: t.Tid,
+			Text: fmt.Sprintf("%s: %v\n%s", what, r, stack)})
+	}
+}

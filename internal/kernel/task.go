@@ -1,0 +1,112 @@
+package kernel
+
+import (
+	"sync/atomic"
+
+	"vessel/internal/abi"
+	"vessel/internal/cpu"
+	"vessel/internal/mm"
+	"vessel/internal/vfs"
+)
+
+// State is a task's scheduling state, as Linux reports it in /proc.
+type State int32
+
+const (
+	StateNew      State = iota // created, never ran
+	StateRunnable              // R: ready, on the run queue
+	StateRunning               // R: holds the virtual CPU
+	StateSleeping              // S: waiting, interruptible
+	StateDisk                  // D: waiting, uninterruptible
+	StateStopped               // T: stopped by a signal
+	StateZombie                // Z: exited, not yet reaped
+	StateDead                  // X: reaped
+)
+
+var stateLetters = [...]byte{'R', 'R', 'R', 'S', 'D', 'T', 'Z', 'X'}
+var stateWords = [...]string{"new", "ready", "running", "waiting", "waiting", "stopped", "zombie", "terminated"}
+
+// Letter is the state as /proc/PID/stat shows it (R, S, D, T, Z, X).
+func (s State) Letter() byte { return stateLetters[s] }
+
+// String is the state in the textbook's words (new, ready, running, waiting,
+// stopped, zombie, terminated).
+func (s State) String() string { return stateWords[s] }
+
+// Creds are a task's credentials (see credentials(7)).
+type Creds struct {
+	UID, EUID, SUID, FSUID uint32
+	GID, EGID, SGID, FSGID uint32
+	Groups                 []uint32
+}
+
+// Task is one guest thread: the process control block.
+type Task struct {
+	k *Kernel
+
+	// Identity. Guarded by Kernel.mu for writes; the token holder reads.
+	Tid    int32
+	Tgid   int32
+	Parent *Task
+	Pgid   int32
+	Sid    int32
+	Creds  Creds
+	Comm   string // the executable's base name, at most 15 bytes (prctl PR_SET_NAME)
+	Exe    string // the guest path of the executable
+
+	state atomic.Int32 // a State
+
+	// The hart's registers and caches; only the task's own goroutine touches them.
+	Hart *cpu.Hart
+
+	// Shared parts, by pointer.
+	MM   *mm.AddressSpace
+	FDs  *vfs.FDTable
+	FS   *vfs.Context
+	Sig  *SigHandlers
+	Envs []string // the environment the program was started with (for /proc/PID/environ)
+	Args []string // argv, for /proc/PID/cmdline
+
+	// Signal state (delivery is a later slice; the sets are recorded).
+	SigMask    uint64
+	SigPending uint64
+
+	// set_tid_address and set_robust_list.
+	ClearChildTID  uint64
+	RobustList     uint64
+	RobustListSize uint64
+
+	Limits [abi.RLIM_NLIMITS]abi.Rlimit
+
+	// Accounting, in retired instructions and counts.
+	StartTime   uint64 // kernel virtual time at creation
+	UserInsns   uint64 // instructions retired in guest code
+	Syscalls    uint64
+	VolSwitches uint64
+	InvSwitches uint64
+
+	exitCode int32 // wait status, once a zombie
+	exiting  bool  // set by exit; the run loop returns
+	wake     chan struct{}
+}
+
+// State returns the task's current state.
+func (t *Task) State() State { return State(t.state.Load()) }
+
+func (t *Task) setState(s State) { t.state.Store(int32(s)) }
+
+// Kernel returns the kernel the task belongs to.
+func (t *Task) Kernel() *Kernel { return t.k }
+
+// SigAction is one signal's disposition, as rt_sigaction stores it.
+type SigAction struct {
+	Handler  uint64
+	Flags    uint64
+	Restorer uint64
+	Mask     uint64
+}
+
+// SigHandlers is the table of dispositions, shared by CLONE_SIGHAND.
+type SigHandlers struct {
+	Actions [abi.NSIG + 1]SigAction
+}

@@ -1,0 +1,89 @@
+package kernel
+
+import (
+	"fmt"
+
+	"vessel/internal/abi"
+	"vessel/internal/cpu"
+	"vessel/internal/trace"
+)
+
+// EJUSTRETURN is returned by a syscall handler that has set the task's
+// registers itself (execve, rt_sigreturn): a0 is left alone.
+const EJUSTRETURN abi.Errno = -1
+
+// start begins t's goroutine; t runs once the scheduler hands it the CPU.
+func (t *Task) start() {
+	t.wake = make(chan struct{}, 1)
+	go t.run()
+	t.k.makeRunnable(t)
+}
+
+// run is a task's goroutine: it waits for the CPU, then executes guest code
+// slice by slice, handling each trap, until the task exits.
+func (t *Task) run() {
+	<-t.wake
+	slice := t.k.cfg.Slice
+	for !t.exiting {
+		before := t.Hart.Instret
+		exit := t.Hart.Run(slice)
+		ran := t.Hart.Instret - before
+		t.UserInsns += ran
+		t.k.advance(ran)
+		if ran >= slice {
+			slice = t.k.cfg.Slice
+		} else {
+			slice -= ran
+		}
+		switch exit.Reason {
+		case cpu.ExitBudget:
+			slice = t.k.cfg.Slice
+			t.InvSwitches += t.k.yield(t)
+		case cpu.ExitEcall:
+			t.syscall()
+		case cpu.ExitFault:
+			t.fault(exit)
+		case cpu.ExitIllegal:
+			t.trap(abi.SIGILL, exit, fmt.Sprintf("illegal instruction %#x at pc %#x", exit.Inst, t.Hart.PC))
+		case cpu.ExitEbreak:
+			t.trap(abi.SIGTRAP, exit, fmt.Sprintf("breakpoint at pc %#x", t.Hart.PC))
+		}
+	}
+	t.k.leaveCPU(t)
+}
+
+// syscall handles an ecall: the table reads a7 and a0..a5 and writes a0.
+func (t *Task) syscall() {
+	t.Hart.PC += 4
+	t.Syscalls++
+	defer func() {
+		if r := recover(); r != nil {
+			t.k.internalError(t, abi.SyscallName(int(t.Hart.X[17])), r)
+			t.k.killGroup(t, abi.SIGSYS)
+		}
+	}()
+	t.k.cfg.Syscalls.Invoke(t)
+}
+
+// fault turns a memory fault into the signal Linux would send. Signal
+// delivery to handlers is a later slice; today the signal kills.
+func (t *Task) fault(e cpu.Exit) {
+	sig := abi.SIGSEGV
+	what := "SEGV_MAPERR"
+	switch e.Fault {
+	case cpu.FaultAccErr:
+		what = "SEGV_ACCERR"
+	case cpu.FaultBusErr:
+		sig, what = abi.SIGBUS, "BUS_ADRERR"
+	}
+	access := map[int]string{cpu.AccessRead: "read", cpu.AccessWrite: "write", cpu.AccessExec: "execute"}[e.Access]
+	t.trap(sig, e, fmt.Sprintf("%s {si_code=%s, si_addr=%#x} (%s at pc %#x)", abi.SignalName(sig), what, e.Addr, access, t.Hart.PC))
+}
+
+// trap reports a synchronous signal caused by the hart and applies it.
+func (t *Task) trap(sig int, e cpu.Exit, text string) {
+	if b := t.k.cfg.Trace; b.Enabled() {
+		b.Publish(&trace.Event{Kind: trace.KindFault, Time: t.k.Clock(), Pid: t.Tgid, Tid: t.Tid, Code: sig, Text: text})
+	}
+	t.k.killGroup(t, sig)
+}

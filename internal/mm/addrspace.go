@@ -1,0 +1,122 @@
+package mm
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// AddressSpace is one guest address space, Linux's mm_struct: its VMAs, its
+// page table and its program break. The threads of a process share one;
+// fork makes a copy-on-write copy with Fork. The zero value is not usable:
+// make one with NewAddressSpace.
+type AddressSpace struct {
+	// gen is Generation's value. It is stored with mu held and loaded
+	// without it.
+	gen atomic.Uint64
+
+	mu sync.Mutex
+	// vmas is sorted by start; the VMAs are disjoint. Guarded by mu.
+	vmas []vma
+	// hint is the index of the VMA findLocked found last; it may be out
+	// of date and is checked before use. Guarded by mu.
+	hint int
+	// pt maps the materialised pages; it has entries only inside VMAs.
+	// Guarded by mu.
+	pt pageTable
+	// brkStart is where the heap starts (mm->start_brk), brk the current
+	// break (mm->brk, not page-aligned); both 0 until SetBrk. Guarded by mu.
+	brkStart, brk uint64
+	// rss counts the present page-table entries; minflt the minor faults
+	// taken. Guarded by mu.
+	rss, minflt uint64
+}
+
+// generations hands out Generation values. They are unique across address
+// spaces, so a hart that caches translations tagged with a generation can
+// never mistake one address space's for another's.
+var generations atomic.Uint64
+
+// NewAddressSpace returns an empty address space.
+func NewAddressSpace() *AddressSpace {
+	as := new(AddressSpace)
+	as.gen.Store(generations.Add(1))
+	return as
+}
+
+// Generation returns a number that changes whenever a page returned by
+// Translate may have become stale: on munmap, mprotect, mremap,
+// madvise(MADV_DONTNEED), Fork, a shrinking brk, MAP_FIXED over mapped
+// pages, Release, and a copy-on-write copy of a page Translate returned
+// for reading while it was shared. Mapping new pages, which cannot have
+// been returned before, does not change it. It is safe to call without
+// any lock.
+func (as *AddressSpace) Generation() uint64 { return as.gen.Load() }
+
+// bumpLocked moves the generation on.
+//
+// Preconditions: as.mu is held.
+func (as *AddressSpace) bumpLocked() { as.gen.Store(generations.Add(1)) }
+
+// Release unmaps everything and forgets the break, leaving an empty address
+// space that can be loaded again; analogous to Linux's exit_mmap. Calling
+// it again does nothing more.
+func (as *AddressSpace) Release() {
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	if len(as.vmas) == 0 && as.rss == 0 && as.brkStart == 0 {
+		return
+	}
+	as.pt.clear(0, ptLimit)
+	as.vmas = nil
+	as.hint = 0
+	as.rss = 0
+	as.brkStart, as.brk = 0, 0
+	as.bumpLocked()
+}
+
+// Regions describes the VMAs in address order, for /proc/PID/maps. Names
+// follow Linux's show_map_vma: the file's name; "/dev/zero (deleted)" for
+// shared anonymous memory; "[heap]" for anonymous memory that meets
+// [start of the break, break) (vma_is_initial_heap); "[stack]" for the
+// anonymous mapping that holds StackTop-1, where the loader puts the
+// stack; "" otherwise.
+func (as *AddressSpace) Regions() []Region {
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	rs := make([]Region, len(as.vmas))
+	for i := range as.vmas {
+		v := &as.vmas[i]
+		r := Region{Start: v.start, End: v.end, Prot: v.prot, Shared: v.flags&vmShared != 0}
+		switch {
+		case v.obj != nil:
+			r.Name = v.obj.name()
+			if v.obj.file != nil {
+				r.Offset = v.off
+			}
+		case v.start < as.brk && v.end > as.brkStart:
+			r.Name = "[heap]"
+		case v.start <= StackTop-1 && StackTop-1 < v.end:
+			r.Name = "[stack]"
+		}
+		rs[i] = r
+	}
+	return rs
+}
+
+// Stats counts the address space's memory use.
+func (as *AddressSpace) Stats() Stats {
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	var s Stats
+	for i := range as.vmas {
+		s.VirtualBytes += as.vmas[i].end - as.vmas[i].start
+	}
+	s.ResidentPages = as.rss
+	s.MinorFaults = as.minflt
+	return s
+}
+
+// userRange reports whether [addr, addr+n) lies below MaxAddr.
+func userRange(addr, n uint64) bool {
+	return addr+n >= addr && addr+n <= MaxAddr
+}

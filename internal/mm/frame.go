@@ -1,0 +1,66 @@
+package mm
+
+import (
+	"sync/atomic"
+
+	"vessel/internal/abi"
+)
+
+const (
+	pageSize  = abi.PageSize
+	pageShift = 12
+	pageMask  = pageSize - 1
+)
+
+// frame is one 4 KiB page of guest memory and the count of its holders.
+//
+// refs counts the page-table entries that map the frame, in every address
+// space, plus one for a shared object that keeps it. A page of a private
+// mapping whose frame has refs > 1 is copy-on-write: a write copies it
+// first. With refs == 1 the frame belongs to that one entry and is written
+// in place. The count only ever errs high when an address space is dropped
+// without Release, which costs an unneeded copy, never a wrong share.
+//
+// Frames are not recycled: a dropped frame is left to the garbage
+// collector, so a stale translation can only see old data of its own
+// process, never another's.
+type frame struct {
+	refs atomic.Int32
+	page *[pageSize]byte
+}
+
+// newFrame returns a zero-filled frame with one reference.
+func newFrame() *frame {
+	f := &frame{page: new([pageSize]byte)}
+	f.refs.Store(1)
+	return f
+}
+
+// copyFrame returns a new frame with one reference holding f's bytes.
+func copyFrame(f *frame) *frame {
+	n := &frame{page: new([pageSize]byte)}
+	*n.page = *f.page
+	n.refs.Store(1)
+	return n
+}
+
+// get takes a reference.
+func (f *frame) get() { f.refs.Add(1) }
+
+// put drops a reference.
+func (f *frame) put() {
+	if f.refs.Add(-1) < 0 {
+		panic("mm: frame reference count below zero")
+	}
+}
+
+// shared reports whether another holder has the frame too.
+func (f *frame) shared() bool { return f.refs.Load() > 1 }
+
+func pageDown(a uint64) uint64 { return a &^ pageMask }
+
+// pageUp rounds a up to a page; ok is false when that overflows.
+func pageUp(a uint64) (r uint64, ok bool) {
+	r = (a + pageMask) &^ pageMask
+	return r, r >= a
+}

@@ -1,0 +1,19 @@
+package syscalls
+
+import (
+	"vessel/internal/abi"
+	"vessel/internal/kernel"
+)
+
+// exit(2) ends the calling thread; with one thread per process today it
+// ends the process, like exit_group.
+func sysExit(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	t.ExitGroup(int(a[0]))
+	return 0, kernel.EJUSTRETURN
+}
+
+// exit_group(2) ends every thread of the process.
+func sysExitGroup(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	t.ExitGroup(int(a[0]))
+	return 0, kernel.EJUSTRETURN
+}

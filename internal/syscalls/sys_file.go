@@ -1,0 +1,375 @@
+package syscalls
+
+import (
+	"runtime"
+
+	"vessel/internal/abi"
+	"vessel/internal/kernel"
+	"vessel/internal/vfs"
+)
+
+// openat(2). An absolute path is looked up under the sysroot first (see
+// kernel.Task.SysrootPath). O_CLOEXEC becomes the descriptor's flag.
+func sysOpenat(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	flags, mode := uint32(a[2]), uint32(a[3])
+	dir, path, done, err := pathAt(t, a[0], a[1], 0)
+	if err != 0 {
+		return 0, err
+	}
+	defer done()
+	f, err := t.Kernel().Config().FS.Openat(t.FS, dir, t.SysrootPath(path), flags, mode)
+	if err != 0 {
+		return 0, err
+	}
+	fd, err := t.FDs.Install(f, flags&abi.O_CLOEXEC != 0)
+	if err != 0 {
+		f.DecRef()
+		return 0, err
+	}
+	return uint64(fd), 0
+}
+
+func sysClose(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	return 0, t.FDs.Close(int32(a[0]))
+}
+
+// close_range(2): CLOSE_RANGE_UNSHARE gives the task its own table first.
+func sysCloseRange(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	tbl, err := t.FDs.CloseRange(uint32(a[0]), uint32(a[1]), uint32(a[2]))
+	if err != 0 {
+		return 0, err
+	}
+	if tbl != t.FDs {
+		old := t.FDs
+		t.FDs = tbl
+		old.DecRef()
+	}
+	return 0, 0
+}
+
+// read(2). A regular file is read until the buffer is full or the file
+// ends; a stream (terminal, pipe) returns what one read gives.
+func sysRead(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	f, err := fileArg(t, a[0])
+	if err != 0 {
+		return 0, err
+	}
+	defer f.DecRef()
+	return readInto(t, a[1], a[2], func(b []byte) (int, abi.Errno) { return f.Read(b) }, f.Stream())
+}
+
+// pread64(2): a negative offset is EINVAL.
+func sysPread64(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	f, err := fileArg(t, a[0])
+	if err != 0 {
+		return 0, err
+	}
+	defer f.DecRef()
+	off := int64(a[3])
+	if off < 0 {
+		return 0, abi.EINVAL
+	}
+	return readInto(t, a[1], a[2], func(b []byte) (int, abi.Errno) {
+		n, err := f.Pread(b, off)
+		off += int64(n)
+		return n, err
+	}, f.Stream())
+}
+
+// readInto runs read into a host buffer and copies the bytes to the guest
+// at addr, in chunks, until count bytes, a short read, or (for a stream)
+// the first read that returned anything. An error after some bytes were
+// read is dropped, as Linux returns the partial count.
+func readInto(t *kernel.Task, addr, count uint64, read func([]byte) (int, abi.Errno), stream bool) (uint64, abi.Errno) {
+	count = min(count, maxRW)
+	buf := make([]byte, min(count, ioChunk))
+	var done uint64
+	for done < count || count == 0 {
+		b := buf[:min(count-done, uint64(len(buf)))]
+		n, err := read(b)
+		if n > 0 {
+			if e := t.MM.CopyOut(addr+done, b[:n]); e != 0 {
+				return 0, e
+			}
+			done += uint64(n)
+		}
+		if err != 0 {
+			if done > 0 {
+				return done, 0
+			}
+			return 0, err
+		}
+		if n < len(b) || stream || count == 0 {
+			break
+		}
+	}
+	return done, 0
+}
+
+func sysWrite(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	f, err := fileArg(t, a[0])
+	if err != 0 {
+		return 0, err
+	}
+	defer f.DecRef()
+	return writeFrom(t, a[1], a[2], f.Write)
+}
+
+func sysPwrite64(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	f, err := fileArg(t, a[0])
+	if err != 0 {
+		return 0, err
+	}
+	defer f.DecRef()
+	off := int64(a[3])
+	if off < 0 {
+		return 0, abi.EINVAL
+	}
+	return writeFrom(t, a[1], a[2], func(b []byte) (int, abi.Errno) {
+		n, err := f.Pwrite(b, off)
+		off += int64(n)
+		return n, err
+	})
+}
+
+// writeFrom copies count bytes from the guest at addr and writes them in
+// chunks. A bad pointer before anything was written is EFAULT; after, the
+// count so far.
+func writeFrom(t *kernel.Task, addr, count uint64, write func([]byte) (int, abi.Errno)) (uint64, abi.Errno) {
+	count = min(count, maxRW)
+	buf := make([]byte, min(count, ioChunk))
+	var done uint64
+	for done < count || count == 0 {
+		b := buf[:min(count-done, uint64(len(buf)))]
+		if e := t.MM.CopyIn(addr+done, b); e != 0 {
+			if done > 0 {
+				return done, 0
+			}
+			return 0, e
+		}
+		n, err := write(b)
+		done += uint64(n)
+		if err != 0 {
+			if done > 0 {
+				return done, 0
+			}
+			return 0, err
+		}
+		if n < len(b) || count == 0 {
+			break
+		}
+	}
+	return done, 0
+}
+
+// iovMax is Linux's UIO_MAXIOV.
+const iovMax = 1024
+
+// iovecs reads an array of cnt struct iovec {base, len} at addr. EINVAL
+// for too many entries or a total length that overflows ssize_t.
+func iovecs(t *kernel.Task, addr, cnt uint64) ([][2]uint64, abi.Errno) {
+	if cnt > iovMax {
+		return nil, abi.EINVAL
+	}
+	b := make([]byte, 16*cnt)
+	if err := t.MM.CopyIn(addr, b); err != 0 {
+		return nil, err
+	}
+	iov := make([][2]uint64, cnt)
+	var total uint64
+	for i := range iov {
+		iov[i] = [2]uint64{le.Uint64(b[16*i:]), le.Uint64(b[16*i+8:])}
+		if int64(iov[i][1]) < 0 || total+iov[i][1] > 1<<63-1 {
+			return nil, abi.EINVAL
+		}
+		total += iov[i][1]
+	}
+	return iov, 0
+}
+
+// readv(2): each buffer in turn, stopping at a short read.
+func sysReadv(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	f, err := fileArg(t, a[0])
+	if err != 0 {
+		return 0, err
+	}
+	defer f.DecRef()
+	iov, err := iovecs(t, a[1], a[2])
+	if err != 0 {
+		return 0, err
+	}
+	var done uint64
+	for _, v := range iov {
+		if v[1] == 0 {
+			continue
+		}
+		n, err := readInto(t, v[0], v[1], f.Read, f.Stream())
+		if err != 0 {
+			if done > 0 {
+				return done, 0
+			}
+			return 0, err
+		}
+		done += n
+		if n < v[1] {
+			break
+		}
+	}
+	return done, 0
+}
+
+// writev(2): each buffer in turn, stopping at a short write. (Atomicity of
+// one writev against other writers to a pipe comes with pipes.)
+func sysWritev(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	f, err := fileArg(t, a[0])
+	if err != 0 {
+		return 0, err
+	}
+	defer f.DecRef()
+	iov, err := iovecs(t, a[1], a[2])
+	if err != 0 {
+		return 0, err
+	}
+	var total uint64
+	for _, v := range iov {
+		total += v[1]
+	}
+	// Gather first, so that a terminal gets one write, as Linux's
+	// do_iter_write hands the whole iterator to the file.
+	if total <= ioChunk {
+		buf := make([]byte, 0, total)
+		for _, v := range iov {
+			start := len(buf)
+			buf = buf[:start+int(v[1])]
+			if e := t.MM.CopyIn(v[0], buf[start:]); e != 0 {
+				buf = buf[:start]
+				if start == 0 {
+					return 0, e
+				}
+				break
+			}
+		}
+		if len(buf) == 0 && total > 0 {
+			return 0, abi.EFAULT
+		}
+		n, err := f.Write(buf)
+		if err != 0 && n == 0 {
+			return 0, err
+		}
+		return uint64(n), 0
+	}
+	var done uint64
+	for _, v := range iov {
+		n, err := writeFrom(t, v[0], v[1], f.Write)
+		if err != 0 {
+			if done > 0 {
+				return done, 0
+			}
+			return 0, err
+		}
+		done += n
+		if n < v[1] {
+			break
+		}
+	}
+	return done, 0
+}
+
+func sysLseek(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	f, err := fileArg(t, a[0])
+	if err != 0 {
+		return 0, err
+	}
+	defer f.DecRef()
+	off, err := f.Lseek(int64(a[1]), int(int32(a[2])))
+	return uint64(off), err
+}
+
+func sysFtruncate(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	f, err := fileArg(t, a[0])
+	if err != 0 {
+		return 0, err
+	}
+	defer f.DecRef()
+	if int64(a[1]) < 0 {
+		return 0, abi.EINVAL
+	}
+	return 0, f.Truncate(int64(a[1]))
+}
+
+func sysTruncate(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	path, err := pathArg(t, a[0])
+	if err != 0 {
+		return 0, err
+	}
+	return 0, t.Kernel().Config().FS.Truncate(t.FS, path, int64(a[1]))
+}
+
+// fsync(2) and fdatasync(2) share a row each; the number tells which.
+func sysFsync(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	f, err := fileArg(t, a[0])
+	if err != 0 {
+		return 0, err
+	}
+	defer f.DecRef()
+	return 0, f.Sync(t.Hart.X[17] == abi.SYS_FDATASYNC)
+}
+
+// mappableFile checks that descriptor fd may back a mapping with prot and
+// flags, as Linux's do_mmap: EBADF when not open, EACCES when not open for
+// reading, or for writing when MAP_SHARED and PROT_WRITE, or O_PATH; ENODEV
+// for a file that cannot be mapped (a terminal, a directory).
+func mappableFile(t *kernel.Task, fd int32, prot, flags int) (*mappedFile, abi.Errno) {
+	f, err := t.FDs.Get(fd)
+	if err != 0 {
+		return nil, err
+	}
+	if f.IsPath() || !f.Readable() {
+		f.DecRef()
+		return nil, abi.EACCES
+	}
+	if flags&abi.MAP_TYPE == abi.MAP_SHARED && prot&abi.PROT_WRITE != 0 && !f.Writable() {
+		f.DecRef()
+		return nil, abi.EACCES
+	}
+	var st abi.Stat_t
+	if err := f.Stat(&st); err != 0 {
+		f.DecRef()
+		return nil, err
+	}
+	if st.Mode&abi.S_IFMT != abi.S_IFREG && st.Mode&abi.S_IFMT != abi.S_IFBLK {
+		f.DecRef()
+		return nil, abi.ENODEV
+	}
+	return newMappedFile(f), 0
+}
+
+// mappedFile is an open file as an address space reads pages from it.
+type mappedFile struct{ f *vfs.File }
+
+// newMappedFile takes over the reference f carries. The mapping holds the
+// open file for as long as it lives (in this process or the forks that
+// share it); the reference is dropped when the last holder is collected.
+func newMappedFile(f *vfs.File) *mappedFile {
+	m := &mappedFile{f: f}
+	runtime.AddCleanup(m, func(f *vfs.File) { f.DecRef() }, f)
+	return m
+}
+
+func (m *mappedFile) ReadAt(b []byte, off int64) (int, error) {
+	n, err := m.f.Pread(b, off)
+	if err != 0 {
+		return n, err
+	}
+	return n, nil
+}
+
+func (m *mappedFile) Size() int64 {
+	var st abi.Stat_t
+	if m.f.Stat(&st) != 0 {
+		return 0
+	}
+	return st.Size
+}
+
+func (m *mappedFile) Name() string { return m.f.Path() }

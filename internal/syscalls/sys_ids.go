@@ -1,0 +1,90 @@
+package syscalls
+
+import (
+	"vessel/internal/abi"
+	"vessel/internal/kernel"
+)
+
+func sysGetpid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) { return uint64(t.Tgid), 0 }
+func sysGettid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) { return uint64(t.Tid), 0 }
+
+func sysGetppid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	if t.Parent == nil {
+		return 0, 0 // PID 1's parent is outside its namespace
+	}
+	return uint64(t.Parent.Tgid), 0
+}
+
+func sysGetuid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno)  { return uint64(t.Creds.UID), 0 }
+func sysGeteuid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) { return uint64(t.Creds.EUID), 0 }
+func sysGetgid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno)  { return uint64(t.Creds.GID), 0 }
+func sysGetegid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) { return uint64(t.Creds.EGID), 0 }
+
+// getgroups(2): size 0 asks for the count; a smaller buffer is EINVAL.
+func sysGetgroups(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	size, list := int32(a[0]), a[1]
+	n := len(t.Creds.Groups)
+	if size == 0 {
+		return uint64(n), 0
+	}
+	if size < 0 || int(size) < n {
+		return 0, abi.EINVAL
+	}
+	b := make([]byte, 4*n)
+	for i, g := range t.Creds.Groups {
+		le.PutUint32(b[4*i:], g)
+	}
+	if err := t.MM.CopyOut(list, b); err != 0 {
+		return 0, err
+	}
+	return uint64(n), 0
+}
+
+// set_tid_address(2) records where to clear and futex-wake the tid at exit.
+func sysSetTidAddress(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	t.ClearChildTID = a[0]
+	return uint64(t.Tid), 0
+}
+
+// set_robust_list(2) records the robust futex list head; the size must be
+// that of struct robust_list_head (24 bytes).
+func sysSetRobustList(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	if a[1] != 24 {
+		return 0, abi.EINVAL
+	}
+	t.RobustList, t.RobustListSize = a[0], a[1]
+	return 0, 0
+}
+
+const (
+	prSetPdeathsig = 1
+	prGetPdeathsig = 2
+	prSetName      = 15
+	prGetName      = 16
+)
+
+// prctl(2): the process name for now; other options give EINVAL, as Linux
+// does for options it does not know.
+func sysPrctl(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	switch a[0] {
+	case prSetName:
+		var b [16]byte
+		// The name may sit at the end of a mapping: copy byte by byte up to 16.
+		n := 0
+		for ; n < 15; n++ {
+			if err := t.MM.CopyIn(a[1]+uint64(n), b[n:n+1]); err != 0 {
+				return 0, err
+			}
+			if b[n] == 0 {
+				break
+			}
+		}
+		t.Comm = string(b[:n])
+		return 0, 0
+	case prGetName:
+		var b [16]byte
+		copy(b[:15], t.Comm)
+		return 0, t.MM.CopyOut(a[1], b[:])
+	}
+	return 0, abi.EINVAL
+}

@@ -1,0 +1,158 @@
+package syscalls
+
+import (
+	"crypto/rand"
+	"io"
+	"runtime"
+
+	"vessel/internal/abi"
+	"vessel/internal/kernel"
+)
+
+// Release is the Linux release vessel reports; glibc and Go check it only
+// against old minimums.
+const Release = "6.1.0-vessel"
+
+func sysUname(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	u := abi.Utsname{
+		Sysname:    "Linux",
+		Nodename:   t.Kernel().Config().Hostname,
+		Release:    Release,
+		Version:    "#1 SMP vessel",
+		Machine:    "riscv64",
+		Domainname: "(none)",
+	}
+	var b [abi.SizeofUtsname]byte
+	u.Marshal(b[:])
+	return 0, t.MM.CopyOut(a[0], b[:])
+}
+
+// sysinfo(2): uptime and memory figures from the host's Go runtime view.
+func sysSysinfo(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	si := abi.Sysinfo{
+		Uptime:   int64(t.Kernel().Uptime().Seconds()) + 1,
+		Totalram: 4 << 30,
+		Freeram:  4<<30 - ms.Sys,
+		Procs:    1,
+		Unit:     1,
+	}
+	var b [abi.SizeofSysinfo]byte
+	si.Marshal(b[:])
+	return 0, t.MM.CopyOut(a[0], b[:])
+}
+
+const (
+	grndNonblock = 1
+	grndRandom   = 2
+	grndInsecure = 4
+)
+
+// getrandom(2) fills the buffer from the kernel's random source.
+func sysGetrandom(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	buf, n, flags := a[0], a[1], a[2]
+	if flags&^(grndNonblock|grndRandom|grndInsecure) != 0 || flags&(grndRandom|grndInsecure) == grndRandom|grndInsecure {
+		return 0, abi.EINVAL
+	}
+	if n > 1<<25 {
+		n = 1 << 25 // Linux returns at most 32 MiB per call
+	}
+	src := t.Kernel().Config().Random
+	if src == nil {
+		src = rand.Reader
+	}
+	b := make([]byte, n)
+	if _, err := io.ReadFull(src, b); err != nil {
+		return 0, abi.EIO
+	}
+	if err := t.MM.CopyOut(buf, b); err != 0 {
+		return 0, err
+	}
+	return n, 0
+}
+
+// riscv_hwprobe(2) reports the base IMA behaviour with F, D and C, and no
+// other extension, so programs never pick vector or bit-manipulation paths.
+// Each pair is {i64 key, u64 value}; unknown keys get key -1.
+func sysRiscvHwprobe(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	pairs, count, cpusetsize, cpus, flags := a[0], a[1], a[2], a[3], a[4]
+	if flags != 0 || (cpusetsize == 0) != (cpus == 0) {
+		return 0, abi.EINVAL
+	}
+	for i := range count {
+		var p [16]byte
+		addr := pairs + 16*i
+		if err := t.MM.CopyIn(addr, p[:8]); err != 0 {
+			return 0, err
+		}
+		key := int64(le.Uint64(p[:8]))
+		var val uint64
+		switch key {
+		case abi.RISCV_HWPROBE_KEY_MVENDORID, abi.RISCV_HWPROBE_KEY_MARCHID, abi.RISCV_HWPROBE_KEY_MIMPID:
+			val = 0
+		case abi.RISCV_HWPROBE_KEY_BASE_BEHAVIOR:
+			val = abi.RISCV_HWPROBE_BASE_BEHAVIOR_IMA
+		case abi.RISCV_HWPROBE_KEY_IMA_EXT_0:
+			val = abi.RISCV_HWPROBE_IMA_FD | abi.RISCV_HWPROBE_IMA_C
+		case abi.RISCV_HWPROBE_KEY_CPUPERF_0:
+			val = abi.RISCV_HWPROBE_MISALIGNED_EMULATED
+		default:
+			key = -1
+		}
+		le.PutUint64(p[0:], uint64(key))
+		le.PutUint64(p[8:], val)
+		if err := t.MM.CopyOut(addr, p[:]); err != 0 {
+			return 0, err
+		}
+	}
+	return 0, 0
+}
+
+// prlimit64(2) on the calling process (pid 0 or its own pid).
+func sysPrlimit64(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	pid, res, newp, oldp := int32(a[0]), a[1], a[2], a[3]
+	if pid != 0 && pid != t.Tgid {
+		if t.Kernel().Task(pid) == nil {
+			return 0, abi.ESRCH
+		}
+		return 0, abi.EPERM
+	}
+	if res >= abi.RLIM_NLIMITS {
+		return 0, abi.EINVAL
+	}
+	var nl abi.Rlimit
+	if newp != 0 {
+		var b [16]byte
+		if err := t.MM.CopyIn(newp, b[:]); err != 0 {
+			return 0, err
+		}
+		nl = abi.Rlimit{Cur: le.Uint64(b[0:]), Max: le.Uint64(b[8:])}
+		if nl.Cur > nl.Max {
+			return 0, abi.EINVAL
+		}
+		if nl.Max > t.Limits[res].Max && t.Creds.EUID != 0 {
+			return 0, abi.EPERM
+		}
+	}
+	if oldp != 0 {
+		var b [16]byte
+		le.PutUint64(b[0:], t.Limits[res].Cur)
+		le.PutUint64(b[8:], t.Limits[res].Max)
+		if err := t.MM.CopyOut(oldp, b[:]); err != 0 {
+			return 0, err
+		}
+	}
+	if newp != 0 {
+		t.Limits[res] = nl
+	}
+	return 0, 0
+}
+
+func sysGetrlimit(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	return sysPrlimit64(t, &[6]uint64{0, a[0], 0, a[1]})
+}
+
+func sysSetrlimit(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	return sysPrlimit64(t, &[6]uint64{0, a[0], a[1], 0})
+}

@@ -1,0 +1,85 @@
+package syscalls
+
+import (
+	"vessel/internal/abi"
+	"vessel/internal/kernel"
+)
+
+// sizeofSigset is the kernel's sigset_t: 64 signals in 8 bytes.
+const sizeofSigset = 8
+
+// unblockable signals cannot be masked.
+const unblockable = 1<<(abi.SIGKILL-1) | 1<<(abi.SIGSTOP-1)
+
+// rt_sigaction(2) records dispositions. riscv64 has no sa_restorer, so the
+// kernel's struct sigaction is {u64 sa_handler; u64 sa_flags; u64 sa_mask}
+// (24 bytes). Delivery to handlers comes with the signals issue.
+func sysRtSigaction(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	sig, act, oact, size := int(a[0]), a[1], a[2], a[3]
+	if size != sizeofSigset {
+		return 0, abi.EINVAL
+	}
+	if sig < 1 || sig > abi.NSIG {
+		return 0, abi.EINVAL
+	}
+	old := t.Sig.Actions[sig]
+	if act != 0 {
+		if sig == abi.SIGKILL || sig == abi.SIGSTOP {
+			return 0, abi.EINVAL
+		}
+		var b [24]byte
+		if err := t.MM.CopyIn(act, b[:]); err != 0 {
+			return 0, err
+		}
+		t.Sig.Actions[sig] = kernel.SigAction{
+			Handler: le.Uint64(b[0:]),
+			Flags:   le.Uint64(b[8:]),
+			Mask:    le.Uint64(b[16:]) &^ unblockable,
+		}
+	}
+	if oact != 0 {
+		var b [24]byte
+		le.PutUint64(b[0:], old.Handler)
+		le.PutUint64(b[8:], old.Flags)
+		le.PutUint64(b[16:], old.Mask)
+		if err := t.MM.CopyOut(oact, b[:]); err != 0 {
+			return 0, err
+		}
+	}
+	return 0, 0
+}
+
+// rt_sigprocmask(2) maintains the mask; SIGKILL and SIGSTOP are never masked.
+func sysRtSigprocmask(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	how, set, oset, size := a[0], a[1], a[2], a[3]
+	if size != sizeofSigset {
+		return 0, abi.EINVAL
+	}
+	old := t.SigMask
+	if set != 0 {
+		var b [8]byte
+		if err := t.MM.CopyIn(set, b[:]); err != 0 {
+			return 0, err
+		}
+		s := le.Uint64(b[:])
+		switch how {
+		case abi.SIG_BLOCK:
+			t.SigMask |= s
+		case abi.SIG_UNBLOCK:
+			t.SigMask &^= s
+		case abi.SIG_SETMASK:
+			t.SigMask = s
+		default:
+			return 0, abi.EINVAL
+		}
+		t.SigMask &^= unblockable
+	}
+	if oset != 0 {
+		var b [8]byte
+		le.PutUint64(b[:], old)
+		if err := t.MM.CopyOut(oset, b[:]); err != 0 {
+			return 0, err
+		}
+	}
+	return 0, 0
+}

@@ -1,0 +1,74 @@
+package vfs
+
+import (
+	"golang.org/x/sys/unix"
+
+	"vessel/internal/abi"
+)
+
+// Openat is openat(2): it resolves path relative to dir (nil: the working
+// directory) and returns a new File with one reference, which the caller
+// installs in its descriptor table and then drops. flags are the guest's
+// open flags; bits Linux does not know are ignored, as open(2) does, and
+// O_CLOEXEC is left to the caller's FDTable.Install. mode, with the
+// Context's umask applied, is the mode of a file O_CREAT or O_TMPFILE makes.
+//
+// Honoured: O_CREAT, O_EXCL, O_TRUNC, O_DIRECTORY, O_NOFOLLOW (ELOOP on a
+// final symbolic link), O_PATH, O_APPEND, O_NONBLOCK, O_TMPFILE, O_SYNC,
+// O_DSYNC, O_DIRECT, O_NOATIME; a trailing slash requires a directory.
+//
+// The host file is opened non-blocking, so that vessel never waits in
+// open(2) for the other end of a host FIFO; a FIFO, terminal or socket the
+// guest did not ask O_NONBLOCK for is made blocking again once open.
+func (fs *FS) Openat(c *Context, dir *File, path string, flags, mode uint32) (*File, abi.Errno) {
+	flags &= validOpenFlags
+	if flags&abi.O_PATH != 0 {
+		flags &= abi.O_PATH | abi.O_DIRECTORY | abi.O_NOFOLLOW | abi.O_CLOEXEC
+	}
+	creating := flags&abi.O_CREAT != 0 || flags&abi.O_TMPFILE == abi.O_TMPFILE
+	if creating {
+		mode = mode & 0o7777 &^ c.Umask()
+	} else {
+		mode = 0 // openat2 insists
+	}
+	hflags := hostOpenFlags(flags&^abi.O_CLOEXEC) | unix.O_CLOEXEC
+	if flags&abi.O_PATH == 0 {
+		hflags |= unix.O_NOCTTY | unix.O_NONBLOCK
+	}
+
+	// The host applies vessel's own umask after the guest's. When that
+	// would take bits the guest asked for, the mode is set again on a file
+	// this open certainly created: it tries O_EXCL first.
+	fix := creating && mode&fs.hostUmask != 0
+	var fd int
+	var gpath string
+	var e abi.Errno
+	if fix && flags&abi.O_CREAT != 0 && flags&abi.O_EXCL == 0 {
+		fd, gpath, e = fs.openAt(c, dir, path, hflags|unix.O_EXCL, mode)
+		if e == abi.EEXIST {
+			fix = false
+			fd, gpath, e = fs.openAt(c, dir, path, hflags, mode)
+		}
+	} else {
+		fd, gpath, e = fs.openAt(c, dir, path, hflags, mode)
+	}
+	if e != 0 {
+		return nil, e
+	}
+	if fix {
+		if err := unix.Fchmod(fd, mode); err != nil {
+			closeFD(fd)
+			return nil, errnoOf(err)
+		}
+	}
+	f, e := fs.newHostFile(fd, flags, gpath)
+	if e != 0 {
+		return nil, e
+	}
+	if h, _ := hostFileOf(f); f.stream && flags&abi.O_NONBLOCK == 0 {
+		if fl, err := unix.FcntlInt(uintptr(h.fd), unix.F_GETFL, 0); err == nil {
+			unix.FcntlInt(uintptr(h.fd), unix.F_SETFL, fl&^unix.O_NONBLOCK)
+		}
+	}
+	return f, 0
+}

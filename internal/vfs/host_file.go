@@ -1,0 +1,298 @@
+package vfs
+
+import (
+	"encoding/binary"
+	"math"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"vessel/internal/abi"
+)
+
+// hostFile is a file of the host tree, opened through a resolution inside
+// the root. It owns its host descriptor. Regular files and block devices
+// are positioned: they read and write with pread/pwrite at the File's
+// offset. Directories list through the host's getdents64. Other kinds
+// (character devices, FIFOs, sockets the root contains) are streams that
+// pass read and write through.
+type hostFile struct {
+	fs   *FS    // immutable
+	fd   int    // immutable; closed by Release
+	id   fileID // immutable: host (dev, ino) at open
+	kind uint32 // immutable: abi.S_IF* at open
+
+	dir dirState // directories only; guarded by File.posMu
+}
+
+// dirState is a directory listing in progress: entries read from the host
+// but not yet given to the guest.
+type dirState struct {
+	buf     []byte
+	pending []Dirent
+}
+
+// newHostFile wraps fd, which resolution opened with the guest flags
+// flags, in a File. gpath is the fallback guest path. On error fd is closed.
+func (fs *FS) newHostFile(fd int, flags uint32, gpath string) (*File, abi.Errno) {
+	var st unix.Stat_t
+	if err := fstat(fd, &st); err != nil {
+		closeFD(fd)
+		return nil, errnoOf(err)
+	}
+	h := &hostFile{fs: fs, fd: fd, id: fileID{st.Dev, st.Ino}, kind: guestFileType(st.Mode)}
+	switch {
+	case flags&abi.O_PATH != 0:
+		return NewFile(h, flags, gpath), 0
+	case h.kind == abi.S_IFREG || h.kind == abi.S_IFBLK || h.kind == abi.S_IFDIR:
+		return NewFile(h, flags|abi.O_LARGEFILE, gpath), 0
+	}
+	return NewStreamFile(h, flags|abi.O_LARGEFILE, gpath), 0
+}
+
+// hostFileOf returns f's host implementation, if it has one.
+func hostFileOf(f *File) (*hostFile, bool) {
+	h, ok := f.impl.(*hostFile)
+	return h, ok
+}
+
+func (h *hostFile) positioned() bool { return h.kind == abi.S_IFREG || h.kind == abi.S_IFBLK }
+
+func (h *hostFile) Read(f *File, dst []byte, pos *int64) (int, abi.Errno) {
+	switch {
+	case h.kind == abi.S_IFDIR:
+		return 0, abi.EISDIR
+	case h.positioned():
+		n, e := hostPread(h.fd, dst, *pos)
+		*pos += int64(n)
+		return n, e
+	}
+	return hostRead(h.fd, dst)
+}
+
+// Write under O_APPEND uses the host's O_APPEND (kept equal to the guest's
+// by SetStatusFlags), so appends from several Files on one host file do not
+// interleave; the new offset is where the host left its own.
+func (h *hostFile) Write(f *File, src []byte, pos *int64) (int, abi.Errno) {
+	switch {
+	case h.kind == abi.S_IFDIR:
+		return 0, abi.EISDIR
+	case h.positioned() && f.Flags()&abi.O_APPEND != 0:
+		n, e := hostWrite(h.fd, src)
+		if end, err := unix.Seek(h.fd, 0, unix.SEEK_CUR); err == nil {
+			*pos = end
+		}
+		return n, e
+	case h.positioned():
+		n, e := hostPwrite(h.fd, src, *pos)
+		*pos += int64(n)
+		return n, e
+	}
+	return hostWrite(h.fd, src)
+}
+
+func (h *hostFile) Pread(f *File, dst []byte, off int64) (int, abi.Errno) {
+	if h.kind == abi.S_IFDIR {
+		return 0, abi.EISDIR
+	}
+	return hostPread(h.fd, dst, off)
+}
+
+func (h *hostFile) Pwrite(f *File, src []byte, off int64) (int, abi.Errno) {
+	if h.kind == abi.S_IFDIR {
+		return 0, abi.EISDIR
+	}
+	return hostPwrite(h.fd, src, off)
+}
+
+// Lseek lets the host validate the result (its maximum file size, SEEK_DATA
+// and SEEK_HOLE on sparse files); SEEK_CUR is made relative to vessel's
+// offset, which the host descriptor does not track.
+func (h *hostFile) Lseek(f *File, pos, off int64, whence int) (int64, abi.Errno) {
+	if h.kind == abi.S_IFDIR {
+		return h.seekDir(pos, off, whence)
+	}
+	if !h.positioned() {
+		return hostSeek(h.fd, off, whence)
+	}
+	if whence == abi.SEEK_CUR {
+		if off > 0 && pos > math.MaxInt64-off {
+			return 0, abi.EINVAL
+		}
+		off, whence = pos+off, abi.SEEK_SET
+	}
+	if whence == abi.SEEK_SET && off < 0 {
+		return 0, abi.EINVAL
+	}
+	return hostSeek(h.fd, off, whence)
+}
+
+func (h *hostFile) Stat(f *File, st *abi.Stat_t) abi.Errno { return hostStat(h.fd, st) }
+
+func (h *hostFile) Truncate(f *File, size int64) abi.Errno {
+	if h.kind != abi.S_IFREG {
+		return abi.EINVAL
+	}
+	return errnoOf(unix.Ftruncate(h.fd, size))
+}
+
+func (h *hostFile) Sync(f *File, dataOnly bool) abi.Errno { return hostSync(h.fd, dataOnly) }
+
+func (h *hostFile) Ioctl(f *File, io IOCtx, req uint32, arg uint64) (uint64, abi.Errno) {
+	switch h.kind {
+	case abi.S_IFCHR:
+		return ttyIoctl(h.fd, io, req, arg)
+	case abi.S_IFREG:
+		if req == abi.FIONREAD { // Linux's do_vfs_ioctl: i_size - f_pos
+			var st unix.Stat_t
+			if err := fstat(h.fd, &st); err != nil {
+				return 0, errnoOf(err)
+			}
+			n := max(st.Size-f.Pos(), 0)
+			return 0, putInt32(io, arg, int32(min(n, math.MaxInt32)))
+		}
+	}
+	return 0, abi.ENOTTY
+}
+
+// setflHost are the F_SETFL flags vessel mirrors on the host descriptor.
+const setflHost = abi.O_APPEND | abi.O_NONBLOCK | abi.O_DIRECT | abi.O_NOATIME
+
+func (h *hostFile) SetStatusFlags(f *File, flags uint32) abi.Errno {
+	cur, err := unix.FcntlInt(uintptr(h.fd), unix.F_GETFL, 0)
+	if err != nil {
+		return errnoOf(err)
+	}
+	all := hostOpenFlags(setflHost)
+	want := cur&^all | hostOpenFlags(flags&setflHost)
+	if want == cur {
+		return 0
+	}
+	_, err = unix.FcntlInt(uintptr(h.fd), unix.F_SETFL, want)
+	return errnoOf(err)
+}
+
+func (h *hostFile) Release(f *File) { closeFD(h.fd) }
+
+// LivePath asks the host kernel where the file is now, so that a renamed file
+// shows its new name; it falls back to the path at open when /proc is
+// missing or the file has left the root.
+func (h *hostFile) LivePath() (string, bool) { return h.fs.guestPathOf(h.fd) }
+
+// Getdents64 passes the host's entries through, in the host's order and with
+// its d_off cookies as positions, so that lseek to a d_off resumes there as
+// on Linux. Entries read from the host but not yet delivered wait in
+// h.dir.pending.
+func (h *hostFile) Getdents64(f *File, dst []byte, pos *int64) (int, abi.Errno) {
+	if h.kind != abi.S_IFDIR {
+		return 0, abi.ENOTDIR
+	}
+	d := &h.dir
+	filled := 0
+	for {
+		if len(d.pending) == 0 {
+			if e := h.fillDir(); e != 0 {
+				if filled > 0 {
+					return filled, 0
+				}
+				return 0, e
+			}
+			if len(d.pending) == 0 {
+				return filled, 0 // end of directory
+			}
+		}
+		n, taken := FillDirents(dst[filled:], d.pending)
+		if taken > 0 {
+			*pos = d.pending[taken-1].Off
+		}
+		filled += n
+		d.pending = d.pending[taken:]
+		if len(d.pending) > 0 {
+			if filled == 0 {
+				return 0, abi.EINVAL
+			}
+			return filled, 0
+		}
+	}
+}
+
+// fillDir reads the next batch of host entries into h.dir.pending.
+func (h *hostFile) fillDir() abi.Errno {
+	d := &h.dir
+	if d.buf == nil {
+		d.buf = make([]byte, 16<<10)
+	}
+	var n int
+	var err error
+	for {
+		n, err = unix.Getdents(h.fd, d.buf)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		return errnoOf(err)
+	}
+	// The host's struct linux_dirent64, in host byte order:
+	// 0 d_ino u64 | 8 d_off i64 | 16 d_reclen u16 | 18 d_type u8 | 19 d_name
+	b := d.buf[:n]
+	d.pending = d.pending[:0]
+	for len(b) >= direntHeader {
+		reclen := int(binary.NativeEndian.Uint16(b[16:]))
+		if reclen < direntHeader || reclen > len(b) {
+			break
+		}
+		name := b[direntHeader:reclen]
+		if i := strings.IndexByte(string(name), 0); i >= 0 {
+			name = name[:i]
+		}
+		d.pending = append(d.pending, Dirent{
+			Ino:  binary.NativeEndian.Uint64(b[0:]),
+			Off:  int64(binary.NativeEndian.Uint64(b[8:])),
+			Type: guestDirentType(b[18]),
+			Name: string(name),
+		})
+		b = b[reclen:]
+	}
+	return 0
+}
+
+// seekDir moves a directory listing: the host descriptor's position becomes
+// the new one and entries read ahead are dropped. lseek(fd, 0, SEEK_CUR),
+// telldir's call, answers without either.
+func (h *hostFile) seekDir(pos, off int64, whence int) (int64, abi.Errno) {
+	switch whence {
+	case abi.SEEK_SET:
+	case abi.SEEK_CUR:
+		if off == 0 {
+			return pos, 0
+		}
+		if off > 0 && pos > math.MaxInt64-off {
+			return 0, abi.EINVAL
+		}
+		off += pos
+	case abi.SEEK_END:
+		np, e := hostSeek(h.fd, off, abi.SEEK_END)
+		if e == 0 {
+			h.dir.pending = h.dir.pending[:0]
+		}
+		return np, e
+	default:
+		return 0, abi.EINVAL
+	}
+	if off < 0 {
+		return 0, abi.EINVAL
+	}
+	np, e := hostSeek(h.fd, off, abi.SEEK_SET)
+	if e == 0 {
+		h.dir.pending = h.dir.pending[:0]
+	}
+	return np, e
+}
+
+// putInt32 writes a guest int at addr.
+func putInt32(io IOCtx, addr uint64, v int32) abi.Errno {
+	var b [4]byte
+	binary.LittleEndian.PutUint32(b[:], uint32(v))
+	return io.CopyOut(addr, b[:])
+}
