@@ -53,7 +53,7 @@ func (t *Task) Exec(p string, argv, envp []string) error {
 	h.X[2] = img.SP
 	h.Time = k.timeCSR
 	t.Hart = h
-	t.Exe = p
+	t.Exe = t.absPath(p)
 	t.Comm = comm(p)
 	t.Args = append([]string(nil), argv...)
 	t.Envs = append([]string(nil), envp...)
@@ -64,6 +64,19 @@ func (t *Task) Exec(p string, argv, envp []string) error {
 		b.Publish(&trace.Event{Kind: trace.KindExec, Time: k.Clock(), Pid: t.Tgid, Tid: t.Tid, Name: p})
 	}
 	return nil
+}
+
+// absPath is guest path p made absolute against the working directory, as
+// /proc/PID/exe shows the executable.
+func (t *Task) absPath(p string) string {
+	if path.IsAbs(p) {
+		return path.Clean(p)
+	}
+	cwd, err := t.k.cfg.FS.Getcwd(t.FS)
+	if err != 0 {
+		return p
+	}
+	return path.Join(cwd, p)
 }
 
 // timeCSR is the riscv time CSR: a 10 MHz timebase, as Linux reports in the

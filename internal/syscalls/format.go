@@ -12,7 +12,7 @@ import (
 type format uint8
 
 const (
-	fNone      format = iota
+	fNone      format = iota // as a result: the call does not return (exit)
 	fInt              // signed decimal (64-bit)
 	fInt32            // signed decimal of the low 32 bits (int arguments)
 	fUint             // unsigned decimal

@@ -62,8 +62,10 @@ func sysReadlinkat(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		return 0, err
 	}
 	defer done()
-	target, err := t.Kernel().Config().FS.Readlinkat(t.FS, dir, t.SysrootPath(path))
-	if err != 0 {
+	var target string
+	if dir == nil && isSelfExe(t, path) {
+		target = t.Exe
+	} else if target, err = t.Kernel().Config().FS.Readlinkat(t.FS, dir, t.SysrootPath(path)); err != 0 {
 		return 0, err
 	}
 	b := []byte(target)
@@ -134,4 +136,16 @@ func sysFchdir(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 
 func sysUmask(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	return uint64(t.FS.SetUmask(uint32(a[0]) & 0o777)), 0
+}
+
+// isSelfExe reports whether path names the caller's /proc/PID/exe. Until
+// vessel's own /proc lands, this one link is answered here so that a guest
+// finds its executable (glibc's static start-up and Go's os.Executable read
+// it), never the host's vessel binary.
+func isSelfExe(t *kernel.Task, path string) bool {
+	switch path {
+	case "/proc/self/exe", "/proc/thread-self/exe", "/proc/" + itoa(int64(t.Tgid)) + "/exe":
+		return true
+	}
+	return false
 }

@@ -70,8 +70,8 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_SET_TID_ADDRESS: {"set_tid_address", sysSetTidAddress, a{fPtr}, fInt, Full, ""},
 	abi.SYS_SET_ROBUST_LIST: {"set_robust_list", sysSetRobustList, a{fPtr, fUint}, fInt, Partial, "recorded; walked at exit once threads land"},
 	abi.SYS_PRCTL:           {"prctl", sysPrctl, a{fInt32, fHex, fHex, fHex, fHex}, fInt, Partial, "PR_SET_NAME and PR_GET_NAME"},
-	abi.SYS_EXIT:            {"exit", sysExit, a{fInt32}, fInt, Full, ""},
-	abi.SYS_EXIT_GROUP:      {"exit_group", sysExitGroup, a{fInt32}, fInt, Full, ""},
+	abi.SYS_EXIT:            {"exit", sysExit, a{fInt32}, fNone, Full, ""},
+	abi.SYS_EXIT_GROUP:      {"exit_group", sysExitGroup, a{fInt32}, fNone, Full, ""},
 
 	// Limits and system information.
 	abi.SYS_PRLIMIT64:     {"prlimit64", sysPrlimit64, a{fInt32, fInt32, fPtr, fPtr}, fInt, Full, ""},

@@ -88,6 +88,14 @@ func (*Table) Invoke(t *kernel.Task) {
 		return
 	}
 	args := formatArgs(t, r, &a, false)
+	if r.ret == fNone {
+		// exit and exit_group: strace shows the call, then the exit.
+		bus.Publish(&trace.Event{Kind: trace.KindSyscall, Time: t.Kernel().Clock(), Pid: t.Tgid, Tid: t.Tid,
+			Nr: int(nr), Name: r.name, Args: completeArgs(t, r, &a, args, 0, 0), Ret: "?"})
+		v, err := r.fn(t, &a)
+		setResult(t, v, err)
+		return
+	}
 	v, err := r.fn(t, &a)
 	setResult(t, v, err)
 	ev := &trace.Event{Kind: trace.KindSyscall, Time: t.Kernel().Clock(), Pid: t.Tgid, Tid: t.Tid, Nr: int(nr), Name: r.name}
