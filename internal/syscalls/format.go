@@ -13,24 +13,24 @@ type format uint8
 
 const (
 	fNone      format = iota // as a result: the call does not return (exit)
-	fInt              // signed decimal (64-bit)
-	fInt32            // signed decimal of the low 32 bits (int arguments)
-	fUint             // unsigned decimal
-	fHex              // 0x...
-	fOct              // 0644 (modes)
-	fPtr              // NULL or 0x...
-	fFD               // a descriptor (int)
-	fAtFD             // AT_FDCWD or a descriptor
-	fPath             // a NUL-terminated string read before the call
-	fBufIn            // a buffer read before the call; its length is the next argument
-	fBufOut           // a buffer written by the call; its length is the result
-	fOpenFlags        // O_RDONLY|O_CLOEXEC...
-	fAtFlags          // AT_SYMLINK_NOFOLLOW|...
-	fProt             // PROT_READ|PROT_WRITE...
-	fMapFlags         // MAP_PRIVATE|MAP_ANONYMOUS...
-	fSignal           // SIGINT
-	fClock            // CLOCK_MONOTONIC
-	fStrings          // a NULL-terminated array of strings (argv, envp)
+	fInt                     // signed decimal (64-bit)
+	fInt32                   // signed decimal of the low 32 bits (int arguments)
+	fUint                    // unsigned decimal
+	fHex                     // 0x...
+	fOct                     // 0644 (modes)
+	fPtr                     // NULL or 0x...
+	fFD                      // a descriptor (int)
+	fAtFD                    // AT_FDCWD or a descriptor
+	fPath                    // a NUL-terminated string read before the call
+	fBufIn                   // a buffer read before the call; its length is the next argument
+	fBufOut                  // a buffer written by the call; its length is the result
+	fOpenFlags               // O_RDONLY|O_CLOEXEC...
+	fAtFlags                 // AT_SYMLINK_NOFOLLOW|...
+	fProt                    // PROT_READ|PROT_WRITE...
+	fMapFlags                // MAP_PRIVATE|MAP_ANONYMOUS...
+	fSignal                  // SIGINT
+	fClock                   // CLOCK_MONOTONIC
+	fStrings                 // a NULL-terminated array of strings (argv, envp)
 )
 
 const strLimit = 32 // like strace -s 32
