@@ -217,3 +217,17 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestENOSYS: an unimplemented syscall returns ENOSYS, like qemu-riscv64,
+// and vessel says so once on standard error, however often it is called.
+func TestENOSYS(t *testing.T) {
+	bin := guest(t, "enosys", false)
+	want := qemu(t, bin, false, nil)
+	got := vessel(t, nil, bin, nil)
+	if got.code != 0 || got.stdout != want.stdout {
+		t.Errorf("got status %d output %q, want 0 %q", got.code, got.stdout, want.stdout)
+	}
+	if n := strings.Count(got.stderr, "not implemented"); n != 1 {
+		t.Errorf("stderr %q: want the syscall reported once, got %d times", got.stderr, n)
+	}
+}

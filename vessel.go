@@ -87,6 +87,11 @@ func NewKernel(cfg Config) (*Kernel, error) {
 		bus = &trace.Bus{}
 		if cfg.strace != nil {
 			st = trace.NewStrace(cfg.strace)
+			if f, ok := cfg.strace.(*os.File); ok {
+				if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+					st.SetLineBuffered(true) // a terminal: interleave with the guest's output
+				}
+			}
 			bus.Subscribe(st)
 		}
 		for _, s := range cfg.sinks {

@@ -25,7 +25,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"testing"
 	"time"
+
+	"vessel/internal/trace"
 )
 
 // A workload is one row of the table.
@@ -35,6 +38,9 @@ type workload struct {
 	args  []string // program arguments
 	reps  int      // program runs per measurement; cells show time per run
 	calls int      // if > 0, also show time per call, the run making this many
+	// traced runs each runner with its syscall tracer writing to /dev/null:
+	// qemu-riscv64 -strace, vessel --strace-file. Native has none.
+	traced bool
 }
 
 // A runner is one column: how to start a built program.
@@ -71,6 +77,7 @@ func bench() int {
 	workloads := []workload{
 		{name: fmt.Sprintf("compute (scale %d)", *scale), src: "compute", args: []string{fmt.Sprint(*scale)}, reps: 1},
 		{name: "null syscall: getppid ×1e6", src: "syscall_loop", args: []string{"1000000"}, reps: 1, calls: 1000000},
+		{name: "null syscall, traced to /dev/null: getppid ×1e5", src: "syscall_loop", args: []string{"100000"}, reps: 1, calls: 100000, traced: true},
 		{name: "static hello start (per run, ×20)", src: "hello", reps: 20},
 	}
 
@@ -89,7 +96,12 @@ func bench() int {
 		bs = append(bs, b)
 	}
 
-	vesselCmd := func(b *built) []string { return []string{*vessel, "run", b.riscv} }
+	vesselCmd := func(b *built) []string {
+		if b.traced {
+			return []string{*vessel, "run", "--strace-file", os.DevNull, b.riscv}
+		}
+		return []string{*vessel, "run", b.riscv}
+	}
 	vesselNote := *vessel
 	if _, err := os.Stat(*vessel); err != nil {
 		vesselCmd = nil
@@ -97,7 +109,12 @@ func bench() int {
 	}
 	runners := []runner{
 		{"native", func(b *built) []string { return []string{b.native} }},
-		{"qemu-riscv64", func(b *built) []string { return []string{"qemu-riscv64", b.riscv} }},
+		{"qemu-riscv64", func(b *built) []string {
+			if b.traced {
+				return []string{"qemu-riscv64", "-strace", "-D", os.DevNull, b.riscv}
+			}
+			return []string{"qemu-riscv64", b.riscv}
+		}},
 		{"vessel", vesselCmd},
 	}
 
@@ -129,6 +146,7 @@ func bench() int {
 		fmt.Fprintf(&t, "| %s | %s | %s | %s | %s | %s |\n", b.name,
 			format(b, c[0]), format(b, c[1]), format(b, c[2]), ratio(c[2], c[1]), ratio(c[2], c[0]))
 	}
+	fmt.Fprintf(&t, "\nThe event bus with nobody listening costs %s per syscall (the check each syscall makes).\n", busCost())
 	fmt.Print(t.String())
 	if *out != "" {
 		if err := os.WriteFile(*out, []byte(t.String()), 0o644); err != nil {
@@ -240,6 +258,22 @@ func dur(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%.3g µs", float64(d)/float64(time.Microsecond))
 	}
+}
+
+// busCost measures what the syscall path pays for tracing when nobody has
+// subscribed: one Enabled check of the kernel's event bus.
+func busCost() string {
+	bus := new(trace.Bus)
+	var sink int
+	r := testing.Benchmark(func(b *testing.B) {
+		for b.Loop() {
+			if bus.Enabled() {
+				bus.Publish(&trace.Event{Kind: trace.KindSyscall})
+				sink++
+			}
+		}
+	})
+	return fmt.Sprintf("%.2f ns", float64(r.T.Nanoseconds())/float64(r.N))
 }
 
 // fail reports err and returns exit status 1.

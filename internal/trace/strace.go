@@ -16,6 +16,15 @@ type Strace struct {
 	w     *bufio.Writer
 	pids  map[int32]bool // guarded by mu
 	multi bool           // guarded by mu
+	line  bool           // guarded by mu: flush after every line
+}
+
+// SetLineBuffered makes s write each line as soon as it is complete, for a
+// terminal where the lines interleave with the guest's own output.
+func (s *Strace) SetLineBuffered(on bool) {
+	s.mu.Lock()
+	s.line = on
+	s.mu.Unlock()
 }
 
 // NewStrace returns a sink that writes to w. Call Flush when done.
@@ -49,7 +58,7 @@ func (s *Strace) Event(e *Event) {
 	case KindFault, KindInternalError:
 		fmt.Fprintf(s.w, "%s--- %s: %s ---\n", prefix, e.Kind, e.Text)
 	}
-	if e.Kind == KindExit || e.Kind == KindSignal || e.Kind == KindInternalError {
+	if s.line || e.Kind == KindExit || e.Kind == KindSignal || e.Kind == KindInternalError {
 		s.w.Flush()
 	}
 }
