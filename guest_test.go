@@ -149,6 +149,12 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "compute"},
 		{name: "misaligned"},
 		{name: "syscall_loop", args: func(*testing.T) []string { return []string{"1000"} }},
+		{name: "threads"},
+		{name: "threads", dynamic: true},
+		{name: "forktree"},
+		{name: "cow"},
+		{name: "atomics"},
+		{name: "futex"},
 	}
 	for _, tc := range cases {
 		name := tc.name

@@ -81,6 +81,14 @@ func NewKernel(cfg Config) (*Kernel, error) {
 	if err != nil {
 		return nil, fmt.Errorf("vessel: root %s: %w", cfg.root, err)
 	}
+	// Seeing the host's root, the guest starts where vessel was started, as
+	// under qemu-riscv64; confined to a directory, it starts at its root.
+	cwd := ""
+	if cfg.root == "/" {
+		if wd, err := os.Getwd(); err == nil {
+			cwd = wd
+		}
+	}
 	var bus *trace.Bus
 	var st *trace.Strace
 	if cfg.strace != nil || len(cfg.sinks) > 0 {
@@ -102,6 +110,7 @@ func NewKernel(cfg Config) (*Kernel, error) {
 		Syscalls: syscalls.New(),
 		FS:       fs,
 		Sysroot:  cfg.sysroot,
+		Cwd:      cwd,
 		Trace:    bus,
 		Log:      cfg.log,
 	}

@@ -291,3 +291,43 @@ const (
 	UTIME_NOW  = (1 << 30) - 1
 	UTIME_OMIT = (1 << 30) - 2
 )
+
+// waitid(2) id types.
+const (
+	P_ALL   = 0
+	P_PID   = 1
+	P_PGID  = 2
+	P_PIDFD = 3
+)
+
+// futex(2) operations and flags (linux/futex.h).
+const (
+	FUTEX_WAIT             = 0
+	FUTEX_WAKE             = 1
+	FUTEX_FD               = 2
+	FUTEX_REQUEUE          = 3
+	FUTEX_CMP_REQUEUE      = 4
+	FUTEX_WAKE_OP          = 5
+	FUTEX_LOCK_PI          = 6
+	FUTEX_UNLOCK_PI        = 7
+	FUTEX_TRYLOCK_PI       = 8
+	FUTEX_WAIT_BITSET      = 9
+	FUTEX_WAKE_BITSET      = 10
+	FUTEX_PRIVATE_FLAG     = 128
+	FUTEX_CLOCK_REALTIME   = 256
+	FUTEX_CMD_MASK         = ^(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME)
+	FUTEX_BITSET_MATCH_ANY = 0xffffffff
+	FUTEX_WAITERS          = 0x80000000
+	FUTEX_OWNER_DIED       = 0x40000000
+	FUTEX_TID_MASK         = 0x3fffffff
+)
+
+// prctl(2) options beyond the name.
+const (
+	PR_SET_PDEATHSIG       = 1
+	PR_GET_PDEATHSIG       = 2
+	PR_SET_NAME            = 15
+	PR_GET_NAME            = 16
+	PR_SET_CHILD_SUBREAPER = 36
+	PR_GET_CHILD_SUBREAPER = 37
+)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"vessel/internal/abi"
+	"vessel/internal/mm"
 	"vessel/internal/trace"
 	"vessel/internal/vfs"
 )
@@ -27,6 +28,7 @@ type Config struct {
 	Syscalls SyscallTable
 	FS       *vfs.FS      // the guest's filesystem
 	Sysroot  string       // qemu's -L: absolute guest paths are tried under it first; "" for none
+	Cwd      string       // the first process's working directory (a guest path); "" for /
 	Stdio    [3]*vfs.File // the first process's descriptors 0, 1 and 2; nil leaves one closed
 	Trace    *trace.Bus   // nil for none
 	Now      func() time.Time
@@ -45,11 +47,15 @@ type Kernel struct {
 	cfg   Config
 	start time.Time
 
-	mu      sync.Mutex
-	tasks   map[int32]*Task // guarded by mu
-	lastPid int32           // guarded by mu
-	runq    []*Task         // guarded by mu: runnable tasks waiting for the CPU
-	running *Task           // guarded by mu: the task holding the CPU, nil when idle
+	mu       sync.Mutex
+	tasks    map[int32]*Task          // guarded by mu
+	lastPid  int32                    // guarded by mu
+	runq     []*Task                  // guarded by mu: runnable tasks waiting for the CPU
+	running  *Task                    // guarded by mu: the task holding the CPU, nil when idle
+	switches uint64                   // guarded by mu: context switches so far
+	init     *ThreadGroup             // guarded by mu: PID 1, the reaper of last resort
+	futexes  map[futexKey]*waitQueue  // guarded by mu: futex words with waiters
+	mmUsers  map[*mm.AddressSpace]int // guarded by mu: tasks using each address space
 
 	clock       atomic.Uint64 // instructions retired by every task: the virtual time
 	unsupported sync.Map      // syscall numbers already logged as unimplemented
@@ -75,7 +81,7 @@ func New(cfg Config) *Kernel {
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
 	}
-	return &Kernel{cfg: cfg, start: cfg.Now(), tasks: map[int32]*Task{}, done: make(chan struct{})}
+	return &Kernel{cfg: cfg, start: cfg.Now(), tasks: map[int32]*Task{}, futexes: map[futexKey]*waitQueue{}, mmUsers: map[*mm.AddressSpace]int{}, done: make(chan struct{})}
 }
 
 // Config returns the kernel's configuration.

@@ -45,14 +45,13 @@ type Task struct {
 	k *Kernel
 
 	// Identity. Guarded by Kernel.mu for writes; the token holder reads.
-	Tid    int32
-	Tgid   int32
-	Parent *Task
-	Pgid   int32
-	Sid    int32
-	Creds  Creds
-	Comm   string // the executable's base name, at most 15 bytes (prctl PR_SET_NAME)
-	Exe    string // the guest path of the executable
+	Tid   int32
+	Tgid  int32
+	Pgid  int32
+	Sid   int32
+	Creds Creds
+	Comm  string // the executable's base name, at most 15 bytes (prctl PR_SET_NAME)
+	Exe   string // the guest path of the executable
 
 	state atomic.Int32 // a State
 
@@ -60,6 +59,7 @@ type Task struct {
 	Hart *cpu.Hart
 
 	// Shared parts, by pointer.
+	tg   *ThreadGroup // the process; guarded by Kernel.mu when it changes (exec)
 	MM   *mm.AddressSpace
 	FDs  *vfs.FDTable
 	FS   *vfs.Context
@@ -85,9 +85,28 @@ type Task struct {
 	VolSwitches uint64
 	InvSwitches uint64
 
-	exitCode int32 // wait status, once a zombie
-	exiting  bool  // set by exit; the run loop returns
-	wake     chan struct{}
+	exiting     bool          // this thread is leaving; the run loop returns
+	wake        chan struct{} // the CPU token arrives here
+	sleepSeq    uint64        // guarded by Kernel.mu: counts sleeps, so a late timer cannot wake a later one
+	waitingOn   *waitQueue    // guarded by Kernel.mu: the queue the task sleeps on, if any
+	futexBitset uint32        // guarded by Kernel.mu: FUTEX_WAIT_BITSET's mask while it waits
+	exitCode    int32         // exit(2)'s status, for the process when this is its last thread
+	vforkParent *Task         // guarded by Kernel.mu: the parent sleeping in vfork until we exec or exit
+	vforkDone   waitQueue     // guarded by Kernel.mu: where that parent sleeps
+	timedOut    bool          // guarded by Kernel.mu: the last sleep's deadline passed
+}
+
+// Group returns the task's process.
+func (t *Task) Group() *ThreadGroup { return t.tg }
+
+// Ppid is the process id of the parent process, 0 for a namespace's init.
+func (t *Task) Ppid() int32 {
+	t.k.mu.Lock()
+	defer t.k.mu.Unlock()
+	if p := t.tg.parent; p != nil {
+		return p.Pid()
+	}
+	return 0
 }
 
 // State returns the task's current state.

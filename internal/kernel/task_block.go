@@ -9,30 +9,28 @@ import "time"
 func (t *Task) Block(wait func()) {
 	k := t.k
 	k.mu.Lock()
-	if k.running == t {
-		k.running = nil
-		if len(k.runq) > 0 {
-			next := k.runq[0]
-			k.runq = k.runq[1:]
-			k.running = next
-			next.setState(StateRunning)
-			next.wake <- struct{}{}
-		}
-	}
 	t.setState(StateSleeping)
+	t.VolSwitches++
+	k.switchFromLocked(t)
 	k.mu.Unlock()
 	wait()
-	t.VolSwitches++
-	k.makeRunnable(t)
+	k.mu.Lock()
+	k.wakeLocked(t)
+	k.mu.Unlock()
 	<-t.wake
 }
 
-// Sleep blocks the task for d.
-func (t *Task) Sleep(d time.Duration) {
+// Sleep blocks the task for d, or until its process must exit. It reports
+// whether the whole time passed.
+func (t *Task) Sleep(d time.Duration) bool {
 	if d <= 0 {
-		return
+		return true
 	}
-	t.Block(func() { time.Sleep(d) })
+	k := t.k
+	var q waitQueue
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return t.sleepLocked(&q, k.cfg.Now().Add(d)) == timedOut
 }
 
 // Exiting reports whether the task has begun to exit.

@@ -25,6 +25,32 @@ func (t *Task) Exec(p string, argv, envp []string) error {
 	if errno != 0 {
 		return &loader.Error{Path: p, Reason: errnoReason(errno), Errno: errno}
 	}
+	// "#!" scripts: the interpreter runs with the script's path as an
+	// argument; interpreters may be scripts too, four deep, as Linux's
+	// binfmt_script with BINPRM_MAX_RECURSION.
+	for depth := 0; ; depth++ {
+		head := make([]byte, loader.HeadSize)
+		n, _ := f.ReadAt(head, 0)
+		interp, arg, ok := loader.ParseShebang(head[:n])
+		if !ok {
+			break
+		}
+		if depth == 4 {
+			return &loader.Error{Path: p, Reason: "too many levels of interpreters", Errno: abi.ELOOP}
+		}
+		nargv := []string{interp}
+		if arg != "" {
+			nargv = append(nargv, arg)
+		}
+		nargv = append(nargv, p)
+		if len(argv) > 1 {
+			nargv = append(nargv, argv[1:]...)
+		}
+		argv, p = nargv, interp
+		if f, errno = t.OpenExec(p); errno != 0 {
+			return &loader.Error{Path: p, Reason: "interpreter: " + errnoReason(errno), Errno: errno}
+		}
+	}
 	var random [16]byte
 	src := k.cfg.Random
 	if src == nil {
@@ -44,10 +70,21 @@ func (t *Task) Exec(p string, argv, envp []string) error {
 		as.Release()
 		return err
 	}
-	if t.MM != nil {
-		t.MM.Release()
+	if err := t.becomeSoleThread(); err != 0 {
+		as.Release()
+		return &loader.Error{Path: p, Reason: "interrupted", Errno: err}
+	}
+	k.mu.Lock()
+	if old := t.MM; old != nil {
+		if k.mmUsers[old]--; k.mmUsers[old] <= 0 {
+			delete(k.mmUsers, old)
+			old.Release()
+		}
 	}
 	t.MM = as
+	k.mmUsers[as]++
+	t.releaseVforkLocked()
+	k.mu.Unlock()
 	h := cpu.New(as)
 	h.PC = img.Entry
 	h.X[2] = img.SP
@@ -57,13 +94,66 @@ func (t *Task) Exec(p string, argv, envp []string) error {
 	t.Comm = comm(p)
 	t.Args = append([]string(nil), argv...)
 	t.Envs = append([]string(nil), envp...)
+	t.ClearChildTID = 0
+	t.RobustList, t.RobustListSize = 0, 0
+	t.resetHandlers()
 	if t.FDs != nil {
+		t.FDs = t.FDs.Unshare()
 		t.FDs.CloseOnExec()
 	}
 	if b := k.cfg.Trace; b.Enabled() {
 		b.Publish(&trace.Event{Kind: trace.KindExec, Time: k.Clock(), Pid: t.Tgid, Tid: t.Tid, Name: p})
 	}
 	return nil
+}
+
+// becomeSoleThread ends every other thread of t's process before an exec
+// replaces its program, as Linux's de_thread: they are told to exit, and t
+// waits until they have. A thread that is not the leader takes over the
+// leader's tid, which is the process id. EINTR when t's process is itself
+// being killed meanwhile.
+func (t *Task) becomeSoleThread() abi.Errno {
+	k := t.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	g := t.tg
+	if g == nil || len(g.threads) <= 1 && g.Leader == t {
+		return 0
+	}
+	for _, x := range g.threads {
+		if x != t {
+			x.exiting = true
+		}
+	}
+	k.wakeThreadsLocked(g, t)
+	for len(g.threads) > 1 {
+		if t.sleepLocked(&g.threadExit, zeroTime) == interrupted {
+			return abi.EINTR
+		}
+	}
+	if old := g.Leader; old != t {
+		delete(k.tasks, t.Tid)
+		t.Tid = old.Tid
+		k.tasks[t.Tid] = t
+		g.Leader = t
+		old.setState(StateDead)
+	}
+	return 0
+}
+
+// resetHandlers gives t its own signal dispositions with every caught
+// signal back at its default, as execve does; ignored ones stay ignored.
+func (t *Task) resetHandlers() {
+	if t.Sig == nil {
+		return
+	}
+	sig := *t.Sig
+	for i := range sig.Actions {
+		if sig.Actions[i].Handler != abi.SIG_DFL && sig.Actions[i].Handler != abi.SIG_IGN {
+			sig.Actions[i] = SigAction{}
+		}
+	}
+	t.Sig = &sig
 }
 
 // absPath is guest path p made absolute against the working directory, as

@@ -7,11 +7,21 @@ import (
 	"vessel/internal/trace"
 )
 
+// Exit ends the calling thread, as exit(2). When it is the process's last
+// thread the process exits with code (its low 8 bits). The run loop
+// returns after the current syscall.
+func (t *Task) Exit(code int) {
+	t.exitCode = int32(code&0xff) << 8
+	t.exiting = true
+}
+
 // ExitGroup ends every thread of t's process with the given exit code (the
-// low 8 bits count), as exit_group(2). The run loop returns after the
-// current syscall.
+// low 8 bits count), as exit_group(2).
 func (t *Task) ExitGroup(code int) {
-	t.k.exitGroup(t, int32(code&0xff)<<8)
+	k := t.k
+	k.mu.Lock()
+	k.groupExitLocked(t, int32(code&0xff)<<8)
+	k.mu.Unlock()
 }
 
 // killGroup ends t's process as if killed by sig. The wait status carries
@@ -22,7 +32,9 @@ func (k *Kernel) killGroup(t *Task, sig int) {
 	if coreSignal(sig) && t.Limits[abi.RLIMIT_CORE].Cur > 0 {
 		status |= 0x80
 	}
-	k.exitGroup(t, status)
+	k.mu.Lock()
+	k.groupExitLocked(t, status)
+	k.mu.Unlock()
 }
 
 func coreSignal(sig int) bool {
@@ -34,36 +46,74 @@ func coreSignal(sig int) bool {
 	return false
 }
 
-// exitGroup releases t's resources and makes it a zombie with the given wait
-// status. Exit of PID 1 ends the kernel's run (Wait returns).
-func (k *Kernel) exitGroup(t *Task, status int32) {
-	if t.exiting {
+// groupExitLocked starts the exit of t's whole process with the given wait
+// status, as Linux's do_group_exit: the first status set wins; every other
+// thread is woken to notice and leave.
+//
+// Preconditions: Kernel.mu is held.
+func (k *Kernel) groupExitLocked(t *Task, status int32) {
+	t.exiting = true
+	g := t.tg
+	if g.exiting.Load() {
 		return
 	}
-	t.exiting = true
-	t.exitCode = status
-	t.release()
-	t.setState(StateZombie)
-	if b := k.cfg.Trace; b.Enabled() {
-		text := fmt.Sprintf("exited with %d", status>>8&0xff)
-		if status&0x7f != 0 {
-			text = "killed by " + abi.SignalName(int(status&0x7f))
-			if status&0x80 != 0 {
-				text += " (core dumped)"
-			}
-		}
-		b.Publish(&trace.Event{Kind: trace.KindExit, Time: k.Clock(), Pid: t.Tgid, Tid: t.Tid, Code: int(status), Text: text})
-	}
-	if t.Tid == 1 {
-		k.status = status
-		close(k.done)
-	}
+	g.status = status
+	g.exiting.Store(true)
+	k.wakeThreadsLocked(g, t)
 }
 
-// release drops the task's address space and descriptors.
-func (t *Task) release() {
+// exitThread is the end of a task's life, on its own goroutine while it
+// holds the CPU: Linux's do_exit. It clears and wakes the clear-child-tid
+// word, lets a vfork parent go, drops the task's share of the address
+// space, descriptors and fs context, and, for the last thread, makes the
+// process a zombie and tells its parent. Finally the CPU passes on.
+func (t *Task) exitThread() {
+	k := t.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	g := t.tg
+	if t.ClearChildTID != 0 && k.mmUsers[t.MM] > 1 {
+		// Linux's mm_release: a joiner waits on this word.
+		putTID(t, t.ClearChildTID, 0)
+		k.futexWakeLocked(t, t.ClearChildTID, 1, abi.FUTEX_BITSET_MATCH_ANY, false)
+	}
+	t.releaseVforkLocked()
+	t.dropResourcesLocked()
+	g.removeThreadLocked(t)
+	k.wakeAllLocked(&g.threadExit)
+	last := len(g.threads) == 0
+	if !last {
+		if t != g.Leader {
+			delete(k.tasks, t.Tid)
+			t.setState(StateDead)
+		} else {
+			t.setState(StateZombie) // the leader's pid lives on until the group ends
+		}
+		k.switchFromLocked(t)
+		return
+	}
+	if !g.exiting.Load() {
+		g.status = t.exitCode
+		g.exiting.Store(true)
+	}
+	if t != g.Leader {
+		delete(k.tasks, t.Tid)
+		t.setState(StateDead)
+	}
+	k.processExitLocked(g)
+	k.switchFromLocked(t)
+}
+
+// dropResourcesLocked releases what the task holds by reference.
+//
+// Preconditions: Kernel.mu is held.
+func (t *Task) dropResourcesLocked() {
+	k := t.k
 	if t.MM != nil {
-		t.MM.Release()
+		if k.mmUsers[t.MM]--; k.mmUsers[t.MM] <= 0 {
+			delete(k.mmUsers, t.MM)
+			t.MM.Release()
+		}
 	}
 	if t.FDs != nil {
 		t.FDs.DecRef()
@@ -73,4 +123,114 @@ func (t *Task) release() {
 		t.FS.DecRef()
 		t.FS = nil
 	}
+}
+
+// processExitLocked makes g, whose threads have all exited, a zombie:
+// its children go to a new reaper, its parent is woken (or reaps it at
+// once when it ignores SIGCHLD), and the death of init ends the kernel's
+// run, killing every other process as the end of a PID namespace does.
+//
+// Preconditions: Kernel.mu is held.
+func (k *Kernel) processExitLocked(g *ThreadGroup) {
+	g.zombie = true
+	g.Leader.setState(StateZombie)
+	k.reparentChildrenLocked(g)
+	if b := k.cfg.Trace; b.Enabled() {
+		b.Publish(&trace.Event{Kind: trace.KindExit, Time: k.Clock(), Pid: g.Pid(), Tid: g.Leader.Tid, Code: int(g.status), Text: statusText(g.status)})
+	}
+	if g == k.init {
+		k.status = g.status
+		for _, t := range k.tasks {
+			if t.tg != g && !t.tg.exiting.Load() {
+				t.tg.status = abi.SIGKILL
+				t.tg.exiting.Store(true)
+				k.wakeThreadsLocked(t.tg, nil)
+			}
+		}
+		close(k.done)
+		return
+	}
+	p := g.parent
+	if p == nil {
+		k.reapLocked(g)
+		return
+	}
+	if p.autoReaps() {
+		k.reapLocked(g)
+	}
+	k.wakeAllLocked(&p.childExit)
+}
+
+// autoReaps reports whether g's children are reaped as they exit: g
+// ignores SIGCHLD or set SA_NOCLDWAIT (see wait(2), NOTES).
+func (g *ThreadGroup) autoReaps() bool {
+	a := g.Leader.Sig.Actions[abi.SIGCHLD]
+	return a.Handler == abi.SIG_IGN || a.Flags&abi.SA_NOCLDWAIT != 0
+}
+
+// reparentChildrenLocked gives g's children to the nearest living
+// ancestor that is a child subreaper, or else to init, as Linux's
+// find_new_reaper. A zombie among them wakes its new parent.
+//
+// Preconditions: Kernel.mu is held.
+func (k *Kernel) reparentChildrenLocked(g *ThreadGroup) {
+	if len(g.children) == 0 {
+		return
+	}
+	reaper := k.init
+	for a := g.parent; a != nil; a = a.parent {
+		if a.subreaper && !a.exiting.Load() {
+			reaper = a
+			break
+		}
+	}
+	if reaper == g || reaper == nil {
+		for _, c := range g.children {
+			c.parent = nil
+			if c.zombie {
+				k.reapLocked(c)
+			}
+		}
+		g.children = nil
+		return
+	}
+	for _, c := range g.children {
+		c.parent = reaper
+		reaper.children = append(reaper.children, c)
+		if c.zombie {
+			k.wakeAllLocked(&reaper.childExit)
+		}
+	}
+	g.children = nil
+}
+
+// reapLocked removes the zombie g for good: its pid is free again.
+//
+// Preconditions: Kernel.mu is held.
+func (k *Kernel) reapLocked(g *ThreadGroup) {
+	if g.reaped {
+		return
+	}
+	g.reaped = true
+	if g.parent != nil {
+		g.parent.removeChildLocked(g)
+		g.parent.childUserInsns += g.Leader.UserInsns + g.childUserInsns
+	}
+	delete(k.tasks, g.Leader.Tid)
+	g.Leader.setState(StateDead)
+	if b := k.cfg.Trace; b.Enabled() {
+		b.Publish(&trace.Event{Kind: trace.KindReap, Time: k.Clock(), Pid: g.Pid(), Tid: g.Leader.Tid, Code: int(g.status)})
+	}
+}
+
+// statusText is a wait status in strace's words.
+func statusText(status int32) string {
+	if status&0x7f == 0 {
+		return fmt.Sprintf("exited with %d", status>>8&0xff)
+	}
+	text := "killed by " + abi.SignalName(int(status&0x7f))
+	if status&0x80 != 0 {
+		text += " (core dumped)"
+	}
+	return text
 }

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"fmt"
 	"os"
 
 	"vessel/internal/abi"
@@ -39,6 +40,12 @@ func (k *Kernel) StartInit(p string, argv, envp []string) (*Task, error) {
 		Limits: defaultLimits,
 	}
 	t.FS = k.cfg.FS.NewContext()
+	if k.cfg.Cwd != "" {
+		if err := k.cfg.FS.Chdir(t.FS, k.cfg.Cwd); err != 0 {
+			t.FS.DecRef()
+			return nil, fmt.Errorf("working directory %s: %v", k.cfg.Cwd, err)
+		}
+	}
 	t.FDs = vfs.NewFDTable()
 	for fd, f := range k.cfg.Stdio {
 		if f != nil {
@@ -46,11 +53,13 @@ func (k *Kernel) StartInit(p string, argv, envp []string) (*Task, error) {
 			t.FDs.InstallAt(f, int32(fd), false)
 		}
 	}
+	t.tg = &ThreadGroup{Leader: t, threads: []*Task{t}, exitSignal: abi.SIGCHLD}
 	k.mu.Lock()
 	pid, err := k.allocPidLocked()
 	if err == nil {
 		t.Tid, t.Tgid, t.Pgid, t.Sid = pid, pid, pid, pid
 		k.tasks[pid] = t
+		k.init = t.tg
 	}
 	k.mu.Unlock()
 	if err != nil {
@@ -60,9 +69,9 @@ func (k *Kernel) StartInit(p string, argv, envp []string) (*Task, error) {
 	if err := t.Exec(p, argv, envp); err != nil {
 		k.mu.Lock()
 		delete(k.tasks, t.Tid)
+		k.init = nil
+		t.dropResourcesLocked()
 		k.mu.Unlock()
-		t.FDs.DecRef()
-		t.FS.DecRef()
 		return nil, err
 	}
 	t.start()

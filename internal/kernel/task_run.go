@@ -15,6 +15,7 @@ const EJUSTRETURN abi.Errno = -1
 // start begins t's goroutine; t runs once the scheduler hands it the CPU.
 func (t *Task) start() {
 	t.wake = make(chan struct{}, 1)
+	t.setState(StateNew)
 	go t.run()
 	t.k.makeRunnable(t)
 }
@@ -24,7 +25,7 @@ func (t *Task) start() {
 func (t *Task) run() {
 	<-t.wake
 	slice := t.k.cfg.Slice
-	for !t.exiting {
+	for !t.exiting && !t.tg.exiting.Load() {
 		before := t.Hart.Instret
 		exit := t.Hart.Run(slice)
 		ran := t.Hart.Instret - before
@@ -49,7 +50,7 @@ func (t *Task) run() {
 			t.trap(abi.SIGTRAP, exit, fmt.Sprintf("breakpoint at pc %#x", t.Hart.PC))
 		}
 	}
-	t.k.leaveCPU(t)
+	t.exitThread()
 }
 
 // syscall handles an ecall: the table reads a7 and a0..a5 and writes a0.

@@ -12,25 +12,27 @@ import (
 type format uint8
 
 const (
-	fNone      format = iota // as a result: the call does not return (exit)
-	fInt                     // signed decimal (64-bit)
-	fInt32                   // signed decimal of the low 32 bits (int arguments)
-	fUint                    // unsigned decimal
-	fHex                     // 0x...
-	fOct                     // 0644 (modes)
-	fPtr                     // NULL or 0x...
-	fFD                      // a descriptor (int)
-	fAtFD                    // AT_FDCWD or a descriptor
-	fPath                    // a NUL-terminated string read before the call
-	fBufIn                   // a buffer read before the call; its length is the next argument
-	fBufOut                  // a buffer written by the call; its length is the result
-	fOpenFlags               // O_RDONLY|O_CLOEXEC...
-	fAtFlags                 // AT_SYMLINK_NOFOLLOW|...
-	fProt                    // PROT_READ|PROT_WRITE...
-	fMapFlags                // MAP_PRIVATE|MAP_ANONYMOUS...
-	fSignal                  // SIGINT
-	fClock                   // CLOCK_MONOTONIC
-	fStrings                 // a NULL-terminated array of strings (argv, envp)
+	fNone       format = iota // as a result: the call does not return (exit)
+	fInt                      // signed decimal (64-bit)
+	fInt32                    // signed decimal of the low 32 bits (int arguments)
+	fUint                     // unsigned decimal
+	fHex                      // 0x...
+	fOct                      // 0644 (modes)
+	fPtr                      // NULL or 0x...
+	fFD                       // a descriptor (int)
+	fAtFD                     // AT_FDCWD or a descriptor
+	fPath                     // a NUL-terminated string read before the call
+	fBufIn                    // a buffer read before the call; its length is the next argument
+	fBufOut                   // a buffer written by the call; its length is the result
+	fOpenFlags                // O_RDONLY|O_CLOEXEC...
+	fAtFlags                  // AT_SYMLINK_NOFOLLOW|...
+	fProt                     // PROT_READ|PROT_WRITE...
+	fMapFlags                 // MAP_PRIVATE|MAP_ANONYMOUS...
+	fSignal                   // SIGINT
+	fClock                    // CLOCK_MONOTONIC
+	fStrings                  // a NULL-terminated array of strings (argv, envp)
+	fCloneFlags               // CLONE_VM|CLONE_FS|...|SIGCHLD
+	fFutexOp                  // FUTEX_WAIT_PRIVATE
 )
 
 const strLimit = 32 // like strace -s 32
@@ -111,6 +113,10 @@ func formatArg(t *kernel.Task, f format, v, next uint64) string {
 		return itoa(int64(int32(v)))
 	case fStrings:
 		return formatStrings(t, v)
+	case fCloneFlags:
+		return formatCloneFlags(v)
+	case fFutexOp:
+		return formatFutexOp(v)
 	}
 	return "0x" + strconv.FormatUint(v, 16)
 }
@@ -328,4 +334,54 @@ func itoa(v int64) string { return strconv.FormatInt(v, 10) }
 func le64(b []byte) uint64 {
 	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
 		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
+var cloneFlagNames = []flagName{
+	{abi.CLONE_VM, "CLONE_VM"}, {abi.CLONE_FS, "CLONE_FS"}, {abi.CLONE_FILES, "CLONE_FILES"},
+	{abi.CLONE_SIGHAND, "CLONE_SIGHAND"}, {abi.CLONE_PIDFD, "CLONE_PIDFD"}, {abi.CLONE_PTRACE, "CLONE_PTRACE"},
+	{abi.CLONE_VFORK, "CLONE_VFORK"}, {abi.CLONE_PARENT, "CLONE_PARENT"}, {abi.CLONE_THREAD, "CLONE_THREAD"},
+	{abi.CLONE_NEWNS, "CLONE_NEWNS"}, {abi.CLONE_SYSVSEM, "CLONE_SYSVSEM"}, {abi.CLONE_SETTLS, "CLONE_SETTLS"},
+	{abi.CLONE_PARENT_SETTID, "CLONE_PARENT_SETTID"}, {abi.CLONE_CHILD_CLEARTID, "CLONE_CHILD_CLEARTID"},
+	{abi.CLONE_DETACHED, "CLONE_DETACHED"}, {abi.CLONE_UNTRACED, "CLONE_UNTRACED"},
+	{abi.CLONE_CHILD_SETTID, "CLONE_CHILD_SETTID"}, {abi.CLONE_NEWCGROUP, "CLONE_NEWCGROUP"},
+	{abi.CLONE_NEWUTS, "CLONE_NEWUTS"}, {abi.CLONE_NEWIPC, "CLONE_NEWIPC"}, {abi.CLONE_NEWUSER, "CLONE_NEWUSER"},
+	{abi.CLONE_NEWPID, "CLONE_NEWPID"}, {abi.CLONE_NEWNET, "CLONE_NEWNET"}, {abi.CLONE_IO, "CLONE_IO"},
+}
+
+// formatCloneFlags shows clone's flags as strace does, the exit signal last.
+func formatCloneFlags(v uint64) string {
+	s := flagNames(v&^abi.CSIGNAL, cloneFlagNames, "")
+	if sig := int(v & abi.CSIGNAL); sig != 0 {
+		if s != "" {
+			s += "|"
+		}
+		s += abi.SignalName(sig)
+	}
+	if s == "" {
+		return "0"
+	}
+	return s
+}
+
+var futexOpNames = map[uint64]string{
+	abi.FUTEX_WAIT: "FUTEX_WAIT", abi.FUTEX_WAKE: "FUTEX_WAKE", abi.FUTEX_FD: "FUTEX_FD",
+	abi.FUTEX_REQUEUE: "FUTEX_REQUEUE", abi.FUTEX_CMP_REQUEUE: "FUTEX_CMP_REQUEUE",
+	abi.FUTEX_WAKE_OP: "FUTEX_WAKE_OP", abi.FUTEX_LOCK_PI: "FUTEX_LOCK_PI",
+	abi.FUTEX_UNLOCK_PI: "FUTEX_UNLOCK_PI", abi.FUTEX_TRYLOCK_PI: "FUTEX_TRYLOCK_PI",
+	abi.FUTEX_WAIT_BITSET: "FUTEX_WAIT_BITSET", abi.FUTEX_WAKE_BITSET: "FUTEX_WAKE_BITSET",
+}
+
+// formatFutexOp shows a futex operation as strace does: FUTEX_WAIT_PRIVATE.
+func formatFutexOp(v uint64) string {
+	name, ok := futexOpNames[v&0x7f]
+	if !ok {
+		return "0x" + strconv.FormatUint(v, 16)
+	}
+	if v&abi.FUTEX_PRIVATE_FLAG != 0 {
+		name += "_PRIVATE"
+	}
+	if v&abi.FUTEX_CLOCK_REALTIME != 0 {
+		name += "|FUTEX_CLOCK_REALTIME"
+	}
+	return name
 }

@@ -5,10 +5,9 @@ import (
 	"vessel/internal/kernel"
 )
 
-// exit(2) ends the calling thread; with one thread per process today it
-// ends the process, like exit_group.
+// exit(2) ends the calling thread; the last thread's exit ends the process.
 func sysExit(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
-	t.ExitGroup(int(a[0]))
+	t.Exit(int(a[0]))
 	return 0, kernel.EJUSTRETURN
 }
 

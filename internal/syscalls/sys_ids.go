@@ -8,11 +8,9 @@ import (
 func sysGetpid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) { return uint64(t.Tgid), 0 }
 func sysGettid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) { return uint64(t.Tid), 0 }
 
+// getppid(2): 0 for PID 1, whose parent is outside its namespace.
 func sysGetppid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
-	if t.Parent == nil {
-		return 0, 0 // PID 1's parent is outside its namespace
-	}
-	return uint64(t.Parent.Tgid), 0
+	return uint64(t.Ppid()), 0
 }
 
 func sysGetuid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno)  { return uint64(t.Creds.UID), 0 }
@@ -84,6 +82,15 @@ func sysPrctl(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	case prGetName:
 		var b [16]byte
 		copy(b[:15], t.Comm)
+		return 0, t.MM.CopyOut(a[1], b[:])
+	case abi.PR_SET_CHILD_SUBREAPER:
+		t.SetChildSubreaper(a[1] != 0)
+		return 0, 0
+	case abi.PR_GET_CHILD_SUBREAPER:
+		var b [4]byte
+		if t.ChildSubreaper() {
+			b[0] = 1
+		}
 		return 0, t.MM.CopyOut(a[1], b[:])
 	}
 	return 0, abi.EINVAL

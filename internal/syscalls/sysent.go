@@ -68,10 +68,19 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_GETEGID:         {"getegid", sysGetegid, a{}, fInt, Full, ""},
 	abi.SYS_GETGROUPS:       {"getgroups", sysGetgroups, a{fInt32, fPtr}, fInt, Full, ""},
 	abi.SYS_SET_TID_ADDRESS: {"set_tid_address", sysSetTidAddress, a{fPtr}, fInt, Full, ""},
-	abi.SYS_SET_ROBUST_LIST: {"set_robust_list", sysSetRobustList, a{fPtr, fUint}, fInt, Partial, "recorded; walked at exit once threads land"},
-	abi.SYS_PRCTL:           {"prctl", sysPrctl, a{fInt32, fHex, fHex, fHex, fHex}, fInt, Partial, "PR_SET_NAME and PR_GET_NAME"},
+	abi.SYS_SET_ROBUST_LIST: {"set_robust_list", sysSetRobustList, a{fPtr, fUint}, fInt, Partial, "recorded; not yet walked at exit"},
+	abi.SYS_PRCTL:           {"prctl", sysPrctl, a{fInt32, fHex, fHex, fHex, fHex}, fInt, Partial, "PR_SET_NAME, PR_GET_NAME, PR_SET_CHILD_SUBREAPER, PR_GET_CHILD_SUBREAPER"},
 	abi.SYS_EXIT:            {"exit", sysExit, a{fInt32}, fNone, Full, ""},
 	abi.SYS_EXIT_GROUP:      {"exit_group", sysExitGroup, a{fInt32}, fNone, Full, ""},
+
+	// Process life.
+	abi.SYS_CLONE:       {"clone", sysClone, a{fCloneFlags, fPtr, fPtr, fPtr, fPtr}, fInt, Partial, "no CLONE_PIDFD or namespaces yet (EINVAL)"},
+	abi.SYS_CLONE3:      {"clone3", sysClone3, a{fPtr, fUint}, fInt, Partial, "no CLONE_PIDFD, set_tid, cgroup or namespaces yet (EINVAL)"},
+	abi.SYS_EXECVE:      {"execve", sysExecve, a{fPath, fStrings, fStrings}, fInt, Full, ""},
+	abi.SYS_WAIT4:       {"wait4", sysWait4, a{fInt32, fPtr, fHex, fPtr}, fInt, Partial, "exits only; stopped and continued children come with job control"},
+	abi.SYS_WAITID:      {"waitid", sysWaitid, a{fInt32, fInt32, fPtr, fHex, fPtr}, fInt, Partial, "exits only; no P_PIDFD yet"},
+	abi.SYS_SCHED_YIELD: {"sched_yield", sysSchedYield, a{}, fInt, Full, ""},
+	abi.SYS_FUTEX:       {"futex", sysFutex, a{fPtr, fFutexOp, fUint, fPtr, fPtr, fHex}, fInt, Partial, "no priority-inheritance operations"},
 
 	// Limits and system information.
 	abi.SYS_PRLIMIT64:     {"prlimit64", sysPrlimit64, a{fInt32, fInt32, fPtr, fPtr}, fInt, Full, ""},

@@ -25,11 +25,14 @@ const (
 	KindFault                         // the hart faulted
 	KindUnsupported                   // the first call of an unimplemented syscall
 	KindInternalError                 // a vessel bug reached by a guest (Go stack in Text)
+	KindClone                         // a task made another (Code: the new tid; Text: fork, vfork or thread)
+	KindReap                          // a zombie was reaped (Code: its wait status)
 )
 
 var kindNames = [...]string{
 	KindSyscall: "syscall", KindExec: "exec", KindExit: "exit", KindSignal: "signal",
 	KindFault: "fault", KindUnsupported: "unsupported", KindInternalError: "internal-error",
+	KindClone: "clone", KindReap: "reap",
 }
 
 func (k Kind) String() string {

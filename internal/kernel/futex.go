@@ -1,0 +1,254 @@
+package kernel
+
+import (
+	"time"
+	"unsafe"
+
+	"vessel/internal/abi"
+	"vessel/internal/mm"
+)
+
+// futexKey names a futex word. A private futex (FUTEX_PRIVATE_FLAG) is its
+// address in one address space; a shared one is its offset in the page
+// frame that backs it, so that processes mapping the same memory meet
+// there, as Linux's get_futex_key.
+type futexKey struct {
+	as   *mm.AddressSpace
+	page uintptr
+	addr uint64
+}
+
+// futexKeyOf returns the key of the word at addr: EINVAL when misaligned,
+// EFAULT when not mapped.
+func (t *Task) futexKeyOf(addr uint64, private bool) (futexKey, abi.Errno) {
+	if addr%4 != 0 {
+		return futexKey{}, abi.EINVAL
+	}
+	if private {
+		return futexKey{as: t.MM, addr: addr}, 0
+	}
+	page, fault := t.MM.Translate(addr, mm.AccessRead)
+	if fault != mm.FaultNone {
+		return futexKey{}, abi.EFAULT
+	}
+	return futexKey{page: uintptr(unsafe.Pointer(page)), addr: addr % abi.PageSize}, 0
+}
+
+// loadWord reads the 32-bit futex word at addr.
+func (t *Task) loadWord(addr uint64) (uint32, abi.Errno) {
+	var b [4]byte
+	if err := t.MM.CopyIn(addr, b[:]); err != 0 {
+		return 0, err
+	}
+	return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24, 0
+}
+
+// FutexWait is FUTEX_WAIT and FUTEX_WAIT_BITSET: if the word at addr still
+// holds val, sleep until a wake whose bitset meets bitset, or until the
+// deadline (zero: none). EAGAIN when the word differs, ETIMEDOUT, EINTR
+// when the process must exit. The check and the sleep are atomic with
+// respect to wakers, who take the same lock.
+func (t *Task) FutexWait(addr uint64, val, bitset uint32, deadline time.Time, private bool) abi.Errno {
+	if bitset == 0 {
+		return abi.EINVAL
+	}
+	key, err := t.futexKeyOf(addr, private)
+	if err != 0 {
+		return err
+	}
+	k := t.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	cur, err := t.loadWord(addr)
+	if err != 0 {
+		return err
+	}
+	if cur != val {
+		return abi.EAGAIN
+	}
+	q := k.futexes[key]
+	if q == nil {
+		q = &waitQueue{}
+		k.futexes[key] = q
+	}
+	t.futexBitset = bitset
+	out := t.sleepLocked(q, deadline)
+	if len(q.waiters) == 0 && k.futexes[key] == q {
+		delete(k.futexes, key)
+	}
+	switch out {
+	case timedOut:
+		return abi.ETIMEDOUT
+	case interrupted:
+		return abi.EINTR
+	}
+	return 0
+}
+
+// FutexWake is FUTEX_WAKE and FUTEX_WAKE_BITSET: it wakes up to n waiters
+// on addr whose bitset meets bitset and returns how many it woke.
+func (t *Task) FutexWake(addr uint64, n int, bitset uint32, private bool) (int, abi.Errno) {
+	if bitset == 0 {
+		return 0, abi.EINVAL
+	}
+	k := t.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.futexWakeLocked(t, addr, n, bitset, private)
+}
+
+// Preconditions: Kernel.mu is held.
+func (k *Kernel) futexWakeLocked(t *Task, addr uint64, n int, bitset uint32, private bool) (int, abi.Errno) {
+	key, err := t.futexKeyOf(addr, private)
+	if err != 0 {
+		return 0, err
+	}
+	return k.wakeKeyLocked(key, n, bitset), 0
+}
+
+// Preconditions: Kernel.mu is held.
+func (k *Kernel) wakeKeyLocked(key futexKey, n int, bitset uint32) int {
+	q := k.futexes[key]
+	if q == nil {
+		return 0
+	}
+	woken := 0
+	for i := 0; i < len(q.waiters) && woken < n; {
+		w := q.waiters[i]
+		if w.futexBitset&bitset == 0 {
+			i++
+			continue
+		}
+		q.waiters = append(q.waiters[:i], q.waiters[i+1:]...)
+		w.waitingOn = nil
+		k.wakeLocked(w)
+		woken++
+	}
+	if len(q.waiters) == 0 {
+		delete(k.futexes, key)
+	}
+	return woken
+}
+
+// FutexRequeue is FUTEX_REQUEUE and, with cmp, FUTEX_CMP_REQUEUE: wake up
+// to n waiters on addr and move up to n2 of the rest to addr2. With cmp,
+// EAGAIN unless the word at addr holds val. It returns the number woken
+// plus, for CMP_REQUEUE, the number moved.
+func (t *Task) FutexRequeue(addr, addr2 uint64, n, n2 int, cmp bool, val uint32, private bool) (int, abi.Errno) {
+	key, err := t.futexKeyOf(addr, private)
+	if err != 0 {
+		return 0, err
+	}
+	key2, err := t.futexKeyOf(addr2, private)
+	if err != 0 {
+		return 0, err
+	}
+	k := t.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if cmp {
+		cur, err := t.loadWord(addr)
+		if err != 0 {
+			return 0, err
+		}
+		if cur != val {
+			return 0, abi.EAGAIN
+		}
+	}
+	woken := k.wakeKeyLocked(key, n, abi.FUTEX_BITSET_MATCH_ANY)
+	moved := 0
+	if q := k.futexes[key]; q != nil && key != key2 {
+		q2 := k.futexes[key2]
+		if q2 == nil {
+			q2 = &waitQueue{}
+			k.futexes[key2] = q2
+		}
+		for len(q.waiters) > 0 && moved < n2 {
+			w := q.waiters[0]
+			q.waiters = q.waiters[1:]
+			q2.waiters = append(q2.waiters, w)
+			w.waitingOn = q2
+			moved++
+		}
+		if len(q.waiters) == 0 {
+			delete(k.futexes, key)
+		}
+	}
+	if cmp {
+		return woken + moved, 0
+	}
+	return woken, 0
+}
+
+// FutexWakeOp is FUTEX_WAKE_OP: atomically apply the operation encoded in
+// op to the word at addr2, wake up to n waiters on addr, and, if the old
+// value of addr2 passes op's comparison, up to n2 on addr2.
+//
+//	|op:4|cmp:4|oparg:12|cmparg:12|   (op bit 3: oparg is a shift count)
+func (t *Task) FutexWakeOp(addr, addr2 uint64, n, n2 int, op uint32, private bool) (int, abi.Errno) {
+	key, err := t.futexKeyOf(addr, private)
+	if err != 0 {
+		return 0, err
+	}
+	key2, err := t.futexKeyOf(addr2, private)
+	if err != 0 {
+		return 0, err
+	}
+	code, cmp := op>>28&7, op>>24&15
+	oparg, cmparg := int32(op<<8)>>20, int32(op<<20)>>20
+	if op>>28&8 != 0 {
+		if oparg < 0 || oparg > 31 {
+			oparg &= 31 // Linux warns and masks
+		}
+		oparg = 1 << oparg
+	}
+	k := t.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	old, err := t.loadWord(addr2)
+	if err != 0 {
+		return 0, err
+	}
+	var nv uint32
+	switch code {
+	case 0: // FUTEX_OP_SET
+		nv = uint32(oparg)
+	case 1: // FUTEX_OP_ADD
+		nv = old + uint32(oparg)
+	case 2: // FUTEX_OP_OR
+		nv = old | uint32(oparg)
+	case 3: // FUTEX_OP_ANDN
+		nv = old &^ uint32(oparg)
+	case 4: // FUTEX_OP_XOR
+		nv = old ^ uint32(oparg)
+	default:
+		return 0, abi.ENOSYS
+	}
+	b := [4]byte{byte(nv), byte(nv >> 8), byte(nv >> 16), byte(nv >> 24)}
+	if err := t.MM.CopyOut(addr2, b[:]); err != 0 {
+		return 0, err
+	}
+	var ok bool
+	o, c := int32(old), cmparg
+	switch cmp {
+	case 0:
+		ok = o == c
+	case 1:
+		ok = o != c
+	case 2:
+		ok = o < c
+	case 3:
+		ok = o <= c
+	case 4:
+		ok = o > c
+	case 5:
+		ok = o >= c
+	default:
+		return 0, abi.ENOSYS
+	}
+	woken := k.wakeKeyLocked(key, n, abi.FUTEX_BITSET_MATCH_ANY)
+	if ok {
+		woken += k.wakeKeyLocked(key2, n2, abi.FUTEX_BITSET_MATCH_ANY)
+	}
+	return woken, 0
+}

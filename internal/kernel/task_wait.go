@@ -1,0 +1,111 @@
+package kernel
+
+import "vessel/internal/abi"
+
+// WaitResult is what wait4 and waitid report about a child.
+type WaitResult struct {
+	Pid    int32  // 0 with WNOHANG when no child has changed
+	Status int32  // the wait status (see wait(2))
+	UID    uint32 // the child's real uid, for siginfo
+	// UserInsns is the child's and its reaped descendants' retired
+	// instructions, for its rusage.
+	UserInsns uint64
+}
+
+// Wait options wait4 accepts, and waitid's.
+const (
+	wait4Options  = abi.WNOHANG | abi.WUNTRACED | abi.WCONTINUED | abi.WNOTHREAD | abi.WCLONE | abi.WALL
+	waitidOptions = abi.WNOHANG | abi.WNOWAIT | abi.WEXITED | abi.WSTOPPED | abi.WCONTINUED | abi.WNOTHREAD | abi.WCLONE | abi.WALL
+)
+
+// Wait4 is wait4(2)'s choice of child: pid > 0 that process, 0 any in the
+// caller's process group, -1 any, < -1 any in process group -pid.
+func (t *Task) Wait4(pid int32, options int) (WaitResult, abi.Errno) {
+	if options&^wait4Options != 0 {
+		return WaitResult{}, abi.EINVAL
+	}
+	options |= abi.WEXITED
+	switch {
+	case pid > 0:
+		return t.Waitid(abi.P_PID, pid, options)
+	case pid == -1:
+		return t.Waitid(abi.P_ALL, 0, options)
+	case pid == 0:
+		return t.Waitid(abi.P_PGID, 0, options)
+	}
+	return t.Waitid(abi.P_PGID, -pid, options)
+}
+
+// Waitid waits for a child selected by idtype and id to change state, as
+// waitid(2) (see Linux's do_wait): ECHILD when there is no such child,
+// EINTR when the caller must exit first. Only exits are reported; stops
+// and continues come with job control.
+func (t *Task) Waitid(idtype int, id int32, options int) (WaitResult, abi.Errno) {
+	if options&^waitidOptions != 0 || options&(abi.WEXITED|abi.WSTOPPED|abi.WCONTINUED) == 0 {
+		return WaitResult{}, abi.EINVAL
+	}
+	switch idtype {
+	case abi.P_ALL, abi.P_PID, abi.P_PGID:
+	default:
+		return WaitResult{}, abi.EINVAL
+	}
+	if idtype == abi.P_PGID && id == 0 {
+		id = t.Pgid
+	}
+	if idtype != abi.P_ALL && id <= 0 {
+		return WaitResult{}, abi.EINVAL
+	}
+	k := t.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	g := t.tg
+	for {
+		found := false
+		for _, c := range g.children {
+			if !c.eligible(idtype, id, options) {
+				continue
+			}
+			found = true
+			if !c.zombie || options&abi.WEXITED == 0 {
+				continue
+			}
+			r := WaitResult{Pid: c.Pid(), Status: c.status, UID: c.Leader.Creds.UID,
+				UserInsns: c.Leader.UserInsns + c.childUserInsns}
+			if options&abi.WNOWAIT == 0 {
+				k.reapLocked(c)
+			}
+			return r, 0
+		}
+		if !found {
+			return WaitResult{}, abi.ECHILD
+		}
+		if options&abi.WNOHANG != 0 {
+			return WaitResult{}, 0
+		}
+		if t.sleepLocked(&g.childExit, zeroTime) == interrupted {
+			return WaitResult{}, abi.EINTR
+		}
+	}
+}
+
+// eligible reports whether wait's idtype, id and options select c. A
+// "clone" child (one that signals its parent with other than SIGCHLD) is
+// waited for only with __WCLONE or __WALL, as Linux's eligible_child.
+//
+// Preconditions: Kernel.mu is held.
+func (c *ThreadGroup) eligible(idtype int, id int32, options int) bool {
+	switch idtype {
+	case abi.P_PID:
+		if c.Pid() != id {
+			return false
+		}
+	case abi.P_PGID:
+		if c.Leader.Pgid != id {
+			return false
+		}
+	}
+	if options&abi.WALL != 0 {
+		return true
+	}
+	return (c.exitSignal != abi.SIGCHLD) == (options&abi.WCLONE != 0)
+}

@@ -1,0 +1,66 @@
+package kernel
+
+import "sync/atomic"
+
+// ThreadGroup is a process: the threads that share a pid (Linux's
+// signal_struct with the parts of task_struct that are per process). Its
+// id is the leader's tid.
+type ThreadGroup struct {
+	Leader *Task
+
+	// Guarded by Kernel.mu.
+	threads    []*Task        // live threads, the leader first while it lives
+	parent     *ThreadGroup   // who is told of our exit; nil for PID 1
+	children   []*ThreadGroup // live and zombie children
+	zombie     bool           // every thread has exited; waiting to be reaped
+	reaped     bool
+	exiting    atomic.Bool // set under Kernel.mu: exit_group or a fatal signal began; threads leave at their next chance
+	threadExit waitQueue   // an exec waiting for the other threads to go
+	status     int32       // wait status once exiting (exit code << 8, or signal | core)
+	exitSignal int         // signal the parent gets at our exit (SIGCHLD, or clone's CSIGNAL)
+	subreaper  bool        // PR_SET_CHILD_SUBREAPER
+	childExit  waitQueue   // threads in wait4/waitid for a child of this group
+	vforkDone  waitQueue   // a vfork parent waiting for this child to exec or exit
+	vforking   bool        // made by CLONE_VFORK, not yet exec'd or exited
+
+	// Accounting of reaped children (RUSAGE_CHILDREN), in instructions.
+	childUserInsns uint64
+}
+
+// Pid is the process id: the thread group id.
+func (g *ThreadGroup) Pid() int32 { return g.Leader.Tgid }
+
+// Preconditions: Kernel.mu is held.
+func (g *ThreadGroup) removeThreadLocked(t *Task) {
+	for i, x := range g.threads {
+		if x == t {
+			g.threads = append(g.threads[:i], g.threads[i+1:]...)
+			return
+		}
+	}
+}
+
+// Preconditions: Kernel.mu is held.
+func (g *ThreadGroup) removeChildLocked(c *ThreadGroup) {
+	for i, x := range g.children {
+		if x == c {
+			g.children = append(g.children[:i], g.children[i+1:]...)
+			return
+		}
+	}
+}
+
+// SetChildSubreaper is prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants
+// of a subreaper are reparented to it rather than to init.
+func (t *Task) SetChildSubreaper(on bool) {
+	t.k.mu.Lock()
+	t.tg.subreaper = on
+	t.k.mu.Unlock()
+}
+
+// ChildSubreaper is prctl(PR_GET_CHILD_SUBREAPER).
+func (t *Task) ChildSubreaper() bool {
+	t.k.mu.Lock()
+	defer t.k.mu.Unlock()
+	return t.tg.subreaper
+}

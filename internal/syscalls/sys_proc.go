@@ -1,0 +1,204 @@
+package syscalls
+
+import (
+	"errors"
+
+	"vessel/internal/abi"
+	"vessel/internal/kernel"
+	"vessel/internal/loader"
+)
+
+// clone(2), riscv64 argument order: flags, stack, parent_tid, tls,
+// child_tid. The low byte of flags is the exit signal.
+func sysClone(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	tid, err := t.Clone(kernel.CloneArgs{
+		Flags:      a[0] &^ abi.CSIGNAL,
+		ExitSignal: int(a[0] & abi.CSIGNAL),
+		Stack:      a[1],
+		ParentTID:  a[2],
+		TLS:        a[3],
+		ChildTID:   a[4],
+	})
+	return uint64(tid), err
+}
+
+// clone3(2) reads struct clone_args: flags, pidfd, child_tid, parent_tid,
+// exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup
+// (8 bytes each). The stack is given by its lowest address and size.
+func sysClone3(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	size := a[1]
+	const ver0, maxSize = 64, 88
+	if size < ver0 || size > abi.PageSize {
+		return 0, abi.EINVAL
+	}
+	b := make([]byte, size)
+	if err := t.MM.CopyIn(a[0], b); err != 0 {
+		return 0, err
+	}
+	for _, c := range b[min(size, maxSize):] {
+		if c != 0 {
+			return 0, abi.E2BIG // a newer struct with fields vessel does not know
+		}
+	}
+	var f [11]uint64
+	for i := range f {
+		if 8*i+8 <= len(b) {
+			f[i] = le.Uint64(b[8*i:])
+		}
+	}
+	flags, exitSig, stack, stackSize := f[0], f[4], f[5], f[6]
+	if flags&abi.CSIGNAL != 0 || exitSig > abi.NSIG || f[9] != 0 {
+		return 0, abi.EINVAL // set_tid needs PID namespaces
+	}
+	if (stack == 0) != (stackSize == 0) {
+		return 0, abi.EINVAL
+	}
+	sp := uint64(0)
+	if stack != 0 {
+		sp = stack + stackSize
+	}
+	tid, err := t.Clone(kernel.CloneArgs{Flags: flags, ExitSignal: int(exitSig), Stack: sp,
+		ParentTID: f[3], ChildTID: f[2], TLS: f[7]})
+	return uint64(tid), err
+}
+
+// Linux's limits on execve's arguments.
+const (
+	maxArgStrlen = 32 * abi.PageSize // MAX_ARG_STRLEN: one string with its NUL
+	maxArgCount  = 0x7fffffff        // MAX_ARG_STRINGS
+)
+
+// stringVector reads a NULL-terminated array of strings (argv, envp). A
+// NULL array is empty. E2BIG when one string or the total is too long.
+func stringVector(t *kernel.Task, addr uint64, budget *uint64) ([]string, abi.Errno) {
+	if addr == 0 {
+		return nil, 0
+	}
+	var out []string
+	for i := uint64(0); ; i++ {
+		var p [8]byte
+		if err := t.MM.CopyIn(addr+8*i, p[:]); err != 0 {
+			return nil, err
+		}
+		ptr := le.Uint64(p[:])
+		if ptr == 0 {
+			return out, 0
+		}
+		if i >= maxArgCount {
+			return nil, abi.E2BIG
+		}
+		s, err := t.MM.CopyInString(ptr, maxArgStrlen)
+		if err == abi.ENAMETOOLONG {
+			return nil, abi.E2BIG
+		}
+		if err != 0 {
+			return nil, err
+		}
+		cost := uint64(len(s)) + 1 + 8
+		if cost > *budget {
+			return nil, abi.E2BIG
+		}
+		*budget -= cost
+		out = append(out, s)
+	}
+}
+
+// execve(2). The argument strings may use a quarter of the stack limit, as
+// Linux allows. On success the new program's registers are in place.
+func sysExecve(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	path, err := pathArg(t, a[0])
+	if err != 0 {
+		return 0, err
+	}
+	if path == "" {
+		return 0, abi.ENOENT
+	}
+	budget := max(t.Limits[abi.RLIMIT_STACK].Cur/4, 32*abi.PageSize)
+	argv, err := stringVector(t, a[1], &budget)
+	if err != 0 {
+		return 0, err
+	}
+	envp, err := stringVector(t, a[2], &budget)
+	if err != 0 {
+		return 0, err
+	}
+	if e := t.Exec(t.SysrootPath(path), argv, envp); e != nil {
+		var le *loader.Error
+		if errors.As(e, &le) && le.Errno != 0 {
+			return 0, le.Errno
+		}
+		return 0, abi.ENOEXEC
+	}
+	return 0, kernel.EJUSTRETURN
+}
+
+// wait4(2): the status word and the rusage of the child reaped.
+func sysWait4(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	r, err := t.Wait4(int32(a[0]), int(int32(a[2])))
+	if err != 0 {
+		return 0, err
+	}
+	if r.Pid != 0 && a[1] != 0 {
+		var b [4]byte
+		le.PutUint32(b[:], uint32(r.Status))
+		if err := t.MM.CopyOut(a[1], b[:]); err != 0 {
+			return 0, err
+		}
+	}
+	if a[3] != 0 {
+		if err := putRusage(t, a[3], r.UserInsns); err != 0 {
+			return 0, err
+		}
+	}
+	return uint64(r.Pid), 0
+}
+
+// waitid(2) fills a siginfo_t for SIGCHLD: si_signo, si_errno, si_code at
+// 0, 4, 8; si_pid, si_uid, si_status at 16, 20, 24. With WNOHANG and no
+// child ready it is zeroed.
+func sysWaitid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	r, err := t.Waitid(int(int32(a[0])), int32(a[1]), int(int32(a[3])))
+	if err != 0 {
+		return 0, err
+	}
+	if a[2] != 0 {
+		var si [128]byte
+		if r.Pid != 0 {
+			code, status := abi.CLD_EXITED, r.Status>>8&0xff
+			if sig := r.Status & 0x7f; sig != 0 {
+				code, status = abi.CLD_KILLED, sig
+				if r.Status&0x80 != 0 {
+					code = abi.CLD_DUMPED
+				}
+			}
+			le.PutUint32(si[0:], abi.SIGCHLD)
+			le.PutUint32(si[8:], uint32(code))
+			le.PutUint32(si[16:], uint32(r.Pid))
+			le.PutUint32(si[20:], r.UID)
+			le.PutUint32(si[24:], uint32(status))
+		}
+		if err := t.MM.CopyOut(a[2], si[:]); err != 0 {
+			return 0, err
+		}
+	}
+	if a[4] != 0 {
+		if err := putRusage(t, a[4], r.UserInsns); err != 0 {
+			return 0, err
+		}
+	}
+	return 0, 0
+}
+
+// putRusage writes a struct rusage (144 bytes) whose user time is insns
+// retired instructions at one nanosecond each.
+func putRusage(t *kernel.Task, addr, insns uint64) abi.Errno {
+	var b [144]byte
+	le.PutUint64(b[0:], insns/1e9)
+	le.PutUint64(b[8:], insns%1e9/1e3)
+	return t.MM.CopyOut(addr, b[:])
+}
+
+func sysSchedYield(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	t.Yield()
+	return 0, 0
+}
