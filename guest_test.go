@@ -155,6 +155,7 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "cow"},
 		{name: "atomics"},
 		{name: "futex"},
+		{name: "execself", args: tempDirArg},
 	}
 	for _, tc := range cases {
 		name := tc.name

@@ -26,3 +26,16 @@ if ! command -v go >/dev/null 2>&1; then
 	echo "setup: Go 1.26 is required (https://go.dev/dl/) and was not found on PATH" >&2
 	exit 1
 fi
+
+# Guest programs that exec another riscv64 program run, under qemu-riscv64,
+# only when the kernel hands riscv64 ELF files to qemu (binfmt_misc). The
+# tests compare vessel with qemu on such programs, so register it when we
+# can (as root) and it is not there yet.
+bm=/proc/sys/fs/binfmt_misc
+if [ "$(id -u)" -eq 0 ] && [ ! -e $bm/qemu-riscv64 ]; then
+	[ -e $bm/register ] || mount -t binfmt_misc binfmt_misc $bm 2>/dev/null || true
+	if [ -w $bm/register ]; then
+		printf '%s' ':qemu-riscv64:M::\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xf3\x00:\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff:/usr/bin/qemu-riscv64:F' > $bm/register ||
+			echo "setup: could not register qemu-riscv64 with binfmt_misc; exec tests against qemu will fail" >&2
+	fi
+fi

@@ -2,20 +2,19 @@ package kernel
 
 import (
 	"time"
-	"unsafe"
 
 	"vessel/internal/abi"
 	"vessel/internal/mm"
 )
 
-// futexKey names a futex word. A private futex (FUTEX_PRIVATE_FLAG) is its
-// address in one address space; a shared one is its offset in the page
-// frame that backs it, so that processes mapping the same memory meet
-// there, as Linux's get_futex_key.
+// futexKey names a futex word, as Linux's get_futex_key: a private futex
+// (FUTEX_PRIVATE_FLAG), or any in private memory, is its address in one
+// address space; a shared one in a MAP_SHARED mapping is its offset in the
+// shared object, so that every process mapping it meets there.
 type futexKey struct {
-	as   *mm.AddressSpace
-	page uintptr
-	addr uint64
+	as   *mm.AddressSpace // private: the address space; nil when shared
+	obj  any              // shared: the mapping's object
+	addr uint64           // private: the address; shared: the offset in obj
 }
 
 // futexKeyOf returns the key of the word at addr: EINVAL when misaligned,
@@ -27,11 +26,14 @@ func (t *Task) futexKeyOf(addr uint64, private bool) (futexKey, abi.Errno) {
 	if private {
 		return futexKey{as: t.MM, addr: addr}, 0
 	}
-	page, fault := t.MM.Translate(addr, mm.AccessRead)
-	if fault != mm.FaultNone {
-		return futexKey{}, abi.EFAULT
+	obj, off, err := t.MM.SharedKey(addr)
+	if err != 0 {
+		return futexKey{}, err
 	}
-	return futexKey{page: uintptr(unsafe.Pointer(page)), addr: addr % abi.PageSize}, 0
+	if obj == nil {
+		return futexKey{as: t.MM, addr: addr}, 0
+	}
+	return futexKey{obj: obj, addr: off}, 0
 }
 
 // loadWord reads the 32-bit futex word at addr.
@@ -251,4 +253,69 @@ func (t *Task) FutexWakeOp(addr, addr2 uint64, n, n2 int, op uint32, private boo
 		woken += k.wakeKeyLocked(key2, n2, abi.FUTEX_BITSET_MATCH_ANY)
 	}
 	return woken, 0
+}
+
+// robustListLimit bounds the robust list walk, Linux's ROBUST_LIST_LIMIT.
+const robustListLimit = 2048
+
+// exitRobustListLocked walks t's robust futex list (set_robust_list) as
+// Linux's exit_robust_list: every lock t still holds gets FUTEX_OWNER_DIED
+// and one waiter is woken, so a robust mutex's next locker learns its owner
+// died. The head is struct robust_list_head {next, futex_offset,
+// list_op_pending}; an entry's low bit marks a PI futex.
+//
+// Preconditions: Kernel.mu is held; t's address space is still mapped.
+func (t *Task) exitRobustListLocked() {
+	if t.RobustList == 0 || t.MM == nil {
+		return
+	}
+	head := t.RobustList
+	var b [24]byte
+	if t.MM.CopyIn(head, b[:]) != 0 {
+		return
+	}
+	u64 := func(i int) uint64 {
+		var v uint64
+		for j := 7; j >= 0; j-- {
+			v = v<<8 | uint64(b[i+j])
+		}
+		return v
+	}
+	next, offset, pending := u64(0), int64(u64(8)), u64(16)
+	for n := 0; next != head && n < robustListLimit; n++ {
+		entry := next &^ 1
+		var e [8]byte
+		if t.MM.CopyIn(entry, e[:]) != 0 {
+			return
+		}
+		next = uint64(e[0]) | uint64(e[1])<<8 | uint64(e[2])<<16 | uint64(e[3])<<24 |
+			uint64(e[4])<<32 | uint64(e[5])<<40 | uint64(e[6])<<48 | uint64(e[7])<<56
+		if entry != pending&^1 {
+			t.futexOwnerDiedLocked(entry + uint64(offset))
+		}
+	}
+	if pending != 0 {
+		t.futexOwnerDiedLocked(pending&^1 + uint64(offset))
+	}
+}
+
+// futexOwnerDiedLocked is Linux's handle_futex_death for the word at addr.
+//
+// Preconditions: Kernel.mu is held.
+func (t *Task) futexOwnerDiedLocked(addr uint64) {
+	if addr%4 != 0 {
+		return
+	}
+	v, err := t.loadWord(addr)
+	if err != 0 || int32(v&abi.FUTEX_TID_MASK) != t.Tid {
+		return
+	}
+	nv := v&abi.FUTEX_WAITERS | abi.FUTEX_OWNER_DIED
+	b := [4]byte{byte(nv), byte(nv >> 8), byte(nv >> 16), byte(nv >> 24)}
+	if t.MM.CopyOut(addr, b[:]) != 0 {
+		return
+	}
+	if v&abi.FUTEX_WAITERS != 0 {
+		t.k.futexWakeLocked(t, addr, 1, abi.FUTEX_BITSET_MATCH_ANY, false)
+	}
 }

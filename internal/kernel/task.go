@@ -72,6 +72,7 @@ type Task struct {
 	SigPending uint64
 
 	// set_tid_address and set_robust_list.
+	PdeathSig      int // prctl(PR_SET_PDEATHSIG): sent when the parent process exits
 	ClearChildTID  uint64
 	RobustList     uint64
 	RobustListSize uint64
@@ -80,7 +81,8 @@ type Task struct {
 
 	// Accounting, in retired instructions and counts.
 	StartTime   uint64 // kernel virtual time at creation
-	UserInsns   uint64 // instructions retired in guest code
+	UserInsns   uint64 // instructions retired in guest code: user time, in virtual nanoseconds
+	SysNanos    uint64 // time spent in syscalls
 	Syscalls    uint64
 	VolSwitches uint64
 	InvSwitches uint64

@@ -29,21 +29,12 @@ func (t *Task) ExitGroup(code int) {
 // RLIMIT_CORE allows it, as in Linux (vessel writes no core file).
 func (k *Kernel) killGroup(t *Task, sig int) {
 	status := int32(sig)
-	if coreSignal(sig) && t.Limits[abi.RLIMIT_CORE].Cur > 0 {
+	if defaultAction(sig) == sigCore && t.Limits[abi.RLIMIT_CORE].Cur > 0 {
 		status |= 0x80
 	}
 	k.mu.Lock()
 	k.groupExitLocked(t, status)
 	k.mu.Unlock()
-}
-
-func coreSignal(sig int) bool {
-	switch sig {
-	case abi.SIGQUIT, abi.SIGILL, abi.SIGTRAP, abi.SIGABRT, abi.SIGBUS, abi.SIGFPE,
-		abi.SIGSEGV, abi.SIGXCPU, abi.SIGXFSZ, abi.SIGSYS:
-		return true
-	}
-	return false
 }
 
 // groupExitLocked starts the exit of t's whole process with the given wait
@@ -72,12 +63,16 @@ func (t *Task) exitThread() {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	g := t.tg
+	t.exitRobustListLocked()
 	if t.ClearChildTID != 0 && k.mmUsers[t.MM] > 1 {
 		// Linux's mm_release: a joiner waits on this word.
 		putTID(t, t.ClearChildTID, 0)
 		k.futexWakeLocked(t, t.ClearChildTID, 1, abi.FUTEX_BITSET_MATCH_ANY, false)
 	}
 	t.releaseVforkLocked()
+	u := t.threadUsage()
+	t.addMemoryUsage(&u) // the address space may go with this thread
+	g.deadThreads.add(u)
 	t.dropResourcesLocked()
 	g.removeThreadLocked(t)
 	k.wakeAllLocked(&g.threadExit)
@@ -155,6 +150,9 @@ func (k *Kernel) processExitLocked(g *ThreadGroup) {
 		k.reapLocked(g)
 		return
 	}
+	if g.exitSignal != 0 {
+		k.signalGroupLocked(p, g.exitSignal)
+	}
 	if p.autoReaps() {
 		k.reapLocked(g)
 	}
@@ -176,6 +174,13 @@ func (g *ThreadGroup) autoReaps() bool {
 func (k *Kernel) reparentChildrenLocked(g *ThreadGroup) {
 	if len(g.children) == 0 {
 		return
+	}
+	for _, c := range g.children {
+		for _, x := range c.threads {
+			if x.PdeathSig != 0 {
+				k.signalGroupLocked(c, x.PdeathSig) // PR_SET_PDEATHSIG
+			}
+		}
 	}
 	reaper := k.init
 	for a := g.parent; a != nil; a = a.parent {
@@ -214,7 +219,8 @@ func (k *Kernel) reapLocked(g *ThreadGroup) {
 	g.reaped = true
 	if g.parent != nil {
 		g.parent.removeChildLocked(g)
-		g.parent.childUserInsns += g.Leader.UserInsns + g.childUserInsns
+		g.parent.reapedChildren.add(g.deadThreads)
+		g.parent.reapedChildren.add(g.reapedChildren)
 	}
 	delete(k.tasks, g.Leader.Tid)
 	g.Leader.setState(StateDead)

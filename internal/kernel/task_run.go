@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"fmt"
+	"time"
 
 	"vessel/internal/abi"
 	"vessel/internal/cpu"
@@ -57,7 +58,9 @@ func (t *Task) run() {
 func (t *Task) syscall() {
 	t.Hart.PC += 4
 	t.Syscalls++
+	start := time.Now()
 	defer func() {
+		t.SysNanos += uint64(time.Since(start))
 		if r := recover(); r != nil {
 			t.k.internalError(t, abi.SyscallName(int(t.Hart.X[17])), r)
 			t.k.killGroup(t, abi.SIGSYS)

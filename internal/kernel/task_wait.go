@@ -7,9 +7,8 @@ type WaitResult struct {
 	Pid    int32  // 0 with WNOHANG when no child has changed
 	Status int32  // the wait status (see wait(2))
 	UID    uint32 // the child's real uid, for siginfo
-	// UserInsns is the child's and its reaped descendants' retired
-	// instructions, for its rusage.
-	UserInsns uint64
+	// Usage is the child's and its reaped descendants', for wait4's rusage.
+	Usage Usage
 }
 
 // Wait options wait4 accepts, and waitid's.
@@ -69,8 +68,8 @@ func (t *Task) Waitid(idtype int, id int32, options int) (WaitResult, abi.Errno)
 			if !c.zombie || options&abi.WEXITED == 0 {
 				continue
 			}
-			r := WaitResult{Pid: c.Pid(), Status: c.status, UID: c.Leader.Creds.UID,
-				UserInsns: c.Leader.UserInsns + c.childUserInsns}
+			r := WaitResult{Pid: c.Pid(), Status: c.status, UID: c.Leader.Creds.UID, Usage: c.deadThreads}
+			r.Usage.add(c.reapedChildren)
 			if options&abi.WNOWAIT == 0 {
 				k.reapLocked(c)
 			}

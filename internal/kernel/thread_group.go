@@ -23,8 +23,10 @@ type ThreadGroup struct {
 	vforkDone  waitQueue   // a vfork parent waiting for this child to exec or exit
 	vforking   bool        // made by CLONE_VFORK, not yet exec'd or exited
 
-	// Accounting of reaped children (RUSAGE_CHILDREN), in instructions.
-	childUserInsns uint64
+	// Accounting, guarded by Kernel.mu: threads that have exited, and
+	// reaped children with their own reaped descendants (RUSAGE_CHILDREN).
+	deadThreads    Usage
+	reapedChildren Usage
 }
 
 // Pid is the process id: the thread group id.

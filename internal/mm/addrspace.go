@@ -3,6 +3,8 @@ package mm
 import (
 	"sync"
 	"sync/atomic"
+
+	"vessel/internal/abi"
 )
 
 // AddressSpace is one guest address space, Linux's mm_struct: its VMAs, its
@@ -119,4 +121,23 @@ func (as *AddressSpace) Stats() Stats {
 // userRange reports whether [addr, addr+n) lies below MaxAddr.
 func userRange(addr, n uint64) bool {
 	return addr+n >= addr && addr+n <= MaxAddr
+}
+
+// SharedKey names the memory at addr the way Linux's get_futex_key does:
+// in a MAP_SHARED mapping it is the shared object and the offset in it, the
+// same in every address space that maps it; in private memory obj is nil
+// and the address names it in this address space alone. EFAULT when no
+// mapping holds addr.
+func (as *AddressSpace) SharedKey(addr uint64) (obj any, off uint64, err abi.Errno) {
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	i := as.findLocked(addr)
+	if i < 0 {
+		return nil, 0, abi.EFAULT
+	}
+	v := &as.vmas[i]
+	if v.flags&vmShared == 0 || v.obj == nil {
+		return nil, addr, 0
+	}
+	return v.obj, v.objOff(addr) + addr&pageMask, 0
 }

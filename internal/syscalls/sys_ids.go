@@ -54,18 +54,12 @@ func sysSetRobustList(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	return 0, 0
 }
 
-const (
-	prSetPdeathsig = 1
-	prGetPdeathsig = 2
-	prSetName      = 15
-	prGetName      = 16
-)
-
-// prctl(2): the process name for now; other options give EINVAL, as Linux
-// does for options it does not know.
+// prctl(2): the name, the parent-death signal and the child subreaper
+// flag; other options give EINVAL, as Linux does for options it does not
+// know.
 func sysPrctl(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	switch a[0] {
-	case prSetName:
+	case abi.PR_SET_NAME:
 		var b [16]byte
 		// The name may sit at the end of a mapping: copy byte by byte up to 16.
 		n := 0
@@ -79,9 +73,19 @@ func sysPrctl(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		}
 		t.Comm = string(b[:n])
 		return 0, 0
-	case prGetName:
+	case abi.PR_GET_NAME:
 		var b [16]byte
 		copy(b[:15], t.Comm)
+		return 0, t.MM.CopyOut(a[1], b[:])
+	case abi.PR_SET_PDEATHSIG:
+		if a[1] > abi.NSIG {
+			return 0, abi.EINVAL
+		}
+		t.PdeathSig = int(a[1])
+		return 0, 0
+	case abi.PR_GET_PDEATHSIG:
+		var b [4]byte
+		le.PutUint32(b[:], uint32(t.PdeathSig))
 		return 0, t.MM.CopyOut(a[1], b[:])
 	case abi.PR_SET_CHILD_SUBREAPER:
 		t.SetChildSubreaper(a[1] != 0)

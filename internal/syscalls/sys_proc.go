@@ -146,7 +146,7 @@ func sysWait4(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		}
 	}
 	if a[3] != 0 {
-		if err := putRusage(t, a[3], r.UserInsns); err != 0 {
+		if err := putRusage(t, a[3], r.Usage); err != 0 {
 			return 0, err
 		}
 	}
@@ -182,20 +182,11 @@ func sysWaitid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		}
 	}
 	if a[4] != 0 {
-		if err := putRusage(t, a[4], r.UserInsns); err != 0 {
+		if err := putRusage(t, a[4], r.Usage); err != 0 {
 			return 0, err
 		}
 	}
 	return 0, 0
-}
-
-// putRusage writes a struct rusage (144 bytes) whose user time is insns
-// retired instructions at one nanosecond each.
-func putRusage(t *kernel.Task, addr, insns uint64) abi.Errno {
-	var b [144]byte
-	le.PutUint64(b[0:], insns/1e9)
-	le.PutUint64(b[8:], insns%1e9/1e3)
-	return t.MM.CopyOut(addr, b[:])
 }
 
 func sysSchedYield(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {

@@ -21,8 +21,12 @@ func clockNow(t *kernel.Task, id int32) (time.Duration, abi.Errno) {
 		return time.Duration(k.Now().UnixNano()), 0
 	case abi.CLOCK_MONOTONIC, abi.CLOCK_MONOTONIC_RAW, abi.CLOCK_MONOTONIC_COARSE, abi.CLOCK_BOOTTIME:
 		return monotonicBase + k.Uptime(), 0
-	case abi.CLOCK_PROCESS_CPUTIME_ID, abi.CLOCK_THREAD_CPUTIME_ID:
-		return time.Duration(t.UserInsns), 0
+	case abi.CLOCK_THREAD_CPUTIME_ID:
+		u := t.ThreadUsage()
+		return time.Duration(u.UserNanos + u.SysNanos), 0
+	case abi.CLOCK_PROCESS_CPUTIME_ID:
+		u := t.ProcessUsage()
+		return time.Duration(u.UserNanos + u.SysNanos), 0
 	}
 	return 0, abi.EINVAL
 }

@@ -1,0 +1,74 @@
+package kernel
+
+// Usage is CPU time and counts as getrusage(2) reports them. Virtual time:
+// one retired guest instruction is one nanosecond of user time; system
+// time is the host time spent in the task's syscalls (in deterministic
+// mode, a fixed cost per syscall).
+type Usage struct {
+	UserNanos   uint64
+	SysNanos    uint64
+	MinorFaults uint64 // pages first touched or copied on write
+	VolSwitches uint64 // the task blocked or yielded
+	InvSwitches uint64 // the task was preempted
+	MaxRSSKB    uint64 // the largest resident set, in KiB
+}
+
+func (u *Usage) add(v Usage) {
+	u.UserNanos += v.UserNanos
+	u.SysNanos += v.SysNanos
+	u.MinorFaults += v.MinorFaults
+	u.VolSwitches += v.VolSwitches
+	u.InvSwitches += v.InvSwitches
+	u.MaxRSSKB = max(u.MaxRSSKB, v.MaxRSSKB)
+}
+
+// threadUsage is t's own usage, without memory figures.
+func (t *Task) threadUsage() Usage {
+	return Usage{UserNanos: t.UserInsns, SysNanos: t.SysNanos, VolSwitches: t.VolSwitches, InvSwitches: t.InvSwitches}
+}
+
+// ThreadUsage is getrusage(RUSAGE_THREAD).
+func (t *Task) ThreadUsage() Usage {
+	u := t.threadUsage()
+	t.addMemoryUsage(&u)
+	return u
+}
+
+// ProcessUsage is getrusage(RUSAGE_SELF): every thread of t's process,
+// living or gone.
+func (t *Task) ProcessUsage() Usage {
+	t.k.mu.Lock()
+	defer t.k.mu.Unlock()
+	return t.tg.usageLocked()
+}
+
+// Preconditions: Kernel.mu is held.
+func (g *ThreadGroup) usageLocked() Usage {
+	u := g.deadThreads
+	for _, x := range g.threads {
+		u.add(x.threadUsage())
+	}
+	if len(g.threads) > 0 {
+		g.threads[0].addMemoryUsage(&u)
+	}
+	u.MinorFaults += g.deadThreads.MinorFaults
+	u.MaxRSSKB = max(u.MaxRSSKB, g.deadThreads.MaxRSSKB)
+	return u
+}
+
+// ChildrenUsage is getrusage(RUSAGE_CHILDREN): the reaped descendants.
+func (t *Task) ChildrenUsage() Usage {
+	t.k.mu.Lock()
+	defer t.k.mu.Unlock()
+	return t.tg.reapedChildren
+}
+
+// addMemoryUsage adds the address space's fault count and resident size.
+func (t *Task) addMemoryUsage(u *Usage) {
+	if t.MM == nil {
+		return
+	}
+	st := t.MM.Stats()
+	u.MinorFaults += st.MinorFaults
+	u.MaxRSSKB = max(u.MaxRSSKB, st.ResidentPages*4)
+}
