@@ -156,6 +156,7 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "atomics"},
 		{name: "futex"},
 		{name: "execself", args: tempDirArg},
+		{name: "sched"},
 	}
 	for _, tc := range cases {
 		name := tc.name

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strings"
 
@@ -40,6 +41,17 @@ a usage error.
 `
 
 func main() {
+	// VESSEL_CPUPROFILE=FILE writes a Go CPU profile of vessel itself, for
+	// work on vessel's speed.
+	if p := os.Getenv("VESSEL_CPUPROFILE"); p != "" {
+		if f, err := os.Create(p); err == nil {
+			pprof.StartCPUProfile(f)
+			code := run(os.Args[1:], os.Stderr)
+			pprof.StopCPUProfile()
+			f.Close()
+			os.Exit(code)
+		}
+	}
 	os.Exit(run(os.Args[1:], os.Stderr))
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"vessel/internal/abi"
+	"vessel/internal/kernel/sched"
 	"vessel/internal/mm"
 	"vessel/internal/trace"
 	"vessel/internal/vfs"
@@ -33,13 +34,13 @@ type Config struct {
 	Trace    *trace.Bus   // nil for none
 	Now      func() time.Time
 	Random   io.Reader // AT_RANDOM and getrandom; nil means crypto/rand
-	Slice    uint64    // instructions per time slice; 0 means DefaultSlice
-	Hostname string    // uname's nodename; "" means "vessel"
-	Log      io.Writer // one-line notices (unsupported syscalls); nil discards
+	// The CFS target latency and minimum granularity, in virtual
+	// nanoseconds (retired instructions); 0 means Linux's 6 ms and 0.75 ms.
+	SchedLatency        uint64
+	SchedMinGranularity uint64
+	Hostname            string    // uname's nodename; "" means "vessel"
+	Log                 io.Writer // one-line notices (unsupported syscalls); nil discards
 }
-
-// DefaultSlice is the time slice, in retired instructions.
-const DefaultSlice = 1 << 20
 
 // Kernel is one instance of vessel's kernel: a process table, a virtual CPU
 // and the tasks that share it.
@@ -47,15 +48,16 @@ type Kernel struct {
 	cfg   Config
 	start time.Time
 
-	mu       sync.Mutex
-	tasks    map[int32]*Task          // guarded by mu
-	lastPid  int32                    // guarded by mu
-	runq     []*Task                  // guarded by mu: runnable tasks waiting for the CPU
-	running  *Task                    // guarded by mu: the task holding the CPU, nil when idle
-	switches uint64                   // guarded by mu: context switches so far
-	init     *ThreadGroup             // guarded by mu: PID 1, the reaper of last resort
-	futexes  map[futexKey]*waitQueue  // guarded by mu: futex words with waiters
-	mmUsers  map[*mm.AddressSpace]int // guarded by mu: tasks using each address space
+	mu          sync.Mutex
+	tasks       map[int32]*Task          // guarded by mu
+	lastPid     int32                    // guarded by mu
+	rq          *sched.RunQueue          // guarded by mu: runnable tasks waiting for the CPU
+	needResched atomic.Bool              // set under mu: a woken task should preempt the holder; read by it without
+	running     *Task                    // guarded by mu: the task holding the CPU, nil when idle
+	switches    uint64                   // guarded by mu: context switches so far
+	init        *ThreadGroup             // guarded by mu: PID 1, the reaper of last resort
+	futexes     map[futexKey]*waitQueue  // guarded by mu: futex words with waiters
+	mmUsers     map[*mm.AddressSpace]int // guarded by mu: tasks using each address space
 
 	clock       atomic.Uint64 // instructions retired by every task: the virtual time
 	unsupported sync.Map      // syscall numbers already logged as unimplemented
@@ -69,9 +71,6 @@ const PidMax = 4194304
 
 // New returns a kernel with no tasks.
 func New(cfg Config) *Kernel {
-	if cfg.Slice == 0 {
-		cfg.Slice = DefaultSlice
-	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -81,7 +80,7 @@ func New(cfg Config) *Kernel {
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
 	}
-	return &Kernel{cfg: cfg, start: cfg.Now(), tasks: map[int32]*Task{}, futexes: map[futexKey]*waitQueue{}, mmUsers: map[*mm.AddressSpace]int{}, done: make(chan struct{})}
+	return &Kernel{cfg: cfg, rq: newRunQueue(&cfg), start: cfg.Now(), tasks: map[int32]*Task{}, futexes: map[futexKey]*waitQueue{}, mmUsers: map[*mm.AddressSpace]int{}, done: make(chan struct{})}
 }
 
 // Config returns the kernel's configuration.

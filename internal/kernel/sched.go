@@ -1,66 +1,89 @@
 package kernel
 
-// The virtual CPU and its run queue. The CPU is a token handed from task to
-// task through each task's wake channel (buffered, one slot): the holder is
-// k.running; the rest are on k.runq, asleep on a wait queue, or blocked in
-// host I/O. Round-robin for now; the CFS run queue of internal/kernel/sched
-// slots in behind enqueueLocked and pickLocked.
+import "vessel/internal/kernel/sched"
 
-// enqueueLocked puts a runnable task on the run queue.
+// The virtual CPU. It is a token handed from task to task through each
+// task's wake channel (buffered, one slot): the holder is k.running; the
+// other tasks are on the run queue (k.rq, the CFS and real-time classes of
+// package sched), asleep on a wait queue, or blocked in host I/O. The
+// holder gives the CPU up when its turn ends (Slice), when a task that
+// should preempt it wakes (needResched, checked after each syscall), when
+// it blocks or yields, and when it exits.
+
+// maxBudget bounds one stretch of guest execution (in instructions) so that
+// the holder notices host wake-ups (timers, I/O) at least this often even
+// when its turn is longer (a SCHED_FIFO task's is unbounded).
+const maxBudget = 1 << 20
+
+// enqueueLocked puts a runnable task on the run queue; wakeup says it
+// comes back from a sleep (and gets sleeper placement).
 //
 // Preconditions: Kernel.mu is held.
-func (k *Kernel) enqueueLocked(t *Task) {
+func (k *Kernel) enqueueLocked(t *Task, wakeup bool) {
 	t.setState(StateRunnable)
-	k.runq = append(k.runq, t)
+	k.rq.Enqueue(&t.Sched, wakeup)
 }
 
 // pickLocked takes the next task to run off the run queue, or nil.
 //
 // Preconditions: Kernel.mu is held.
 func (k *Kernel) pickLocked() *Task {
-	if len(k.runq) == 0 {
+	e := k.rq.Pick()
+	if e == nil {
 		return nil
 	}
-	t := k.runq[0]
-	k.runq = k.runq[1:]
-	return t
+	return e.Task.(*Task)
 }
 
-// runLocked gives the CPU to t.
+// runLocked gives the CPU to t, which pickLocked returned.
 //
 // Preconditions: Kernel.mu is held; the CPU is free.
 func (k *Kernel) runLocked(t *Task) {
 	k.running = t
+	k.needResched.Store(false)
+	t.resumed = true // read by t after it receives the token
 	t.setState(StateRunning)
 	k.switches++
 	t.wake <- struct{}{}
 }
 
-// wakeLocked makes a sleeping or new task runnable, giving it the CPU at
-// once when the CPU is idle. Waking a task that is not asleep does
-// nothing.
+// wakeLocked makes a sleeping or new task runnable: on the idle CPU at
+// once, or on the run queue, asking the holder to make way when the woken
+// task should preempt it (Linux's check_preempt_curr). Waking a task that
+// is not asleep does nothing.
 //
 // Preconditions: Kernel.mu is held.
 func (k *Kernel) wakeLocked(t *Task) {
 	switch t.State() {
-	case StateSleeping, StateDisk, StateNew:
+	case StateSleeping, StateDisk:
+		k.enqueueLocked(t, true)
+	case StateNew:
+		k.enqueueLocked(t, false)
 	default:
 		return
 	}
 	if k.running == nil {
-		k.runLocked(t)
+		k.runLocked(k.pickLocked())
 		return
 	}
-	k.enqueueLocked(t)
+	k.running.chargeLocked()
+	if k.rq.ShouldPreempt(&k.running.Sched) {
+		k.needResched.Store(true)
+	}
 }
 
 // switchFromLocked gives up the CPU that t holds to the next runnable task,
-// or leaves it idle. t's state must already say where it is going.
+// or leaves it idle. t's state must already say where it is going; a task
+// that stays runnable must be enqueued first.
 //
 // Preconditions: Kernel.mu is held; k.running == t.
 func (k *Kernel) switchFromLocked(t *Task) {
 	if k.running != t {
 		panic("kernel: switch from a task that does not hold the CPU")
+	}
+	t.chargeLocked()
+	if t.State() != StateRunnable {
+		k.rq.Dequeue(&t.Sched)
 	}
 	k.running = nil
 	if next := k.pickLocked(); next != nil {
@@ -75,34 +98,103 @@ func (k *Kernel) makeRunnable(t *Task) {
 	k.wakeLocked(t)
 }
 
-// yield gives the CPU to the next runnable task, if any, and waits to get it
-// back. It returns 1 when a switch happened (a context switch the caller
-// counts as voluntary or involuntary), 0 otherwise.
-func (k *Kernel) yield(t *Task) uint64 {
-	k.mu.Lock()
-	if len(k.runq) == 0 {
-		k.mu.Unlock()
-		return 0
+// budget is how many instructions t may run before the scheduler looks
+// again: the rest of its turn, at most maxBudget.
+//
+// Preconditions: Kernel.mu is held.
+func (k *Kernel) budgetLocked(t *Task) uint64 {
+	return max(1, min(k.rq.Slice(&t.Sched), maxBudget))
+}
+
+// ran records that t, the holder, retired n more instructions, and reports
+// whether it may go on without asking the scheduler: its budget (which
+// run loop keeps) is not spent and nobody asked it to make way. The run
+// queue is charged later, in one go (chargeLocked), so that a stretch of
+// syscalls costs no lock.
+func (k *Kernel) ran(t *Task, n uint64) {
+	k.clock.Add(n)
+	t.uncharged.Add(n)
+}
+
+// chargeLocked charges t's run-queue entity with what it has run since the
+// last charge.
+//
+// Preconditions: Kernel.mu is held.
+func (t *Task) chargeLocked() {
+	if n := t.uncharged.Swap(0); n > 0 {
+		t.k.rq.Charge(&t.Sched, n)
 	}
-	k.enqueueLocked(t)
+}
+
+// account charges t for what it ran. It reports whether t should
+// give the CPU up now — its turn is over and another task is waiting, or a
+// task that preempts it has woken — and otherwise how long it may run on.
+func (k *Kernel) account(t *Task) (preempt bool, budget uint64) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	e := &t.Sched
+	t.chargeLocked()
+	if k.needResched.Load() {
+		return true, 0
+	}
+	if k.rq.Slice(e) > 0 {
+		if k.rq.Len() > 0 && k.rq.ShouldPreempt(e) {
+			return true, 0
+		}
+		return false, k.budgetLocked(t)
+	}
+	if k.rq.Len() > 0 {
+		return true, 0
+	}
+	// The turn is over and nobody waits: a new turn, without a switch.
+	k.rq.Enqueue(e, false)
+	k.rq.Pick()
+	return false, k.budgetLocked(t)
+}
+
+// preempt puts t back on the run queue and hands the CPU to the next task,
+// returning when t runs again (an involuntary context switch) with its
+// budget.
+func (k *Kernel) preempt(t *Task) uint64 {
+	k.mu.Lock()
+	k.needResched.Store(false)
+	if k.rq.Len() == 0 {
+		defer k.mu.Unlock()
+		return k.budgetLocked(t)
+	}
+	k.enqueueLocked(t, false)
+	t.InvSwitches++
 	k.switchFromLocked(t)
 	k.mu.Unlock()
 	<-t.wake
-	return 1
+	return t.resumeBudget()
 }
 
-// Yield is sched_yield(2): the CPU goes to another runnable task, if any.
-func (t *Task) Yield() { t.VolSwitches += t.k.yield(t) }
+// resumeBudget is the budget of a task that has just got the CPU back.
+func (t *Task) resumeBudget() uint64 {
+	t.k.mu.Lock()
+	defer t.k.mu.Unlock()
+	return t.k.budgetLocked(t)
+}
 
-// leaveCPU is called by a task's goroutine as its last act: the CPU passes
-// to the next runnable task or goes idle.
-func (k *Kernel) leaveCPU(t *Task) {
+// Yield is sched_yield(2): t goes behind the other runnable tasks of its
+// class, and the CPU to the first of them, if any (a voluntary switch).
+func (t *Task) Yield() {
+	k := t.k
 	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.running == t {
-		k.switchFromLocked(t)
+	if k.rq.Len() == 0 {
+		k.mu.Unlock()
+		return
 	}
+	k.rq.Yield(&t.Sched)
+	k.enqueueLocked(t, false)
+	t.VolSwitches++
+	k.switchFromLocked(t)
+	k.mu.Unlock()
+	<-t.wake
 }
 
-// advance moves virtual time forward by n retired instructions.
-func (k *Kernel) advance(n uint64) { k.clock.Add(n) }
+// newRunQueue builds the run queue from the kernel's configuration.
+func newRunQueue(cfg *Config) *sched.RunQueue {
+	return sched.NewRunQueue(sched.Config{Latency: cfg.SchedLatency, MinGranularity: cfg.SchedMinGranularity})
+}

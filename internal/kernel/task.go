@@ -5,6 +5,7 @@ import (
 
 	"vessel/internal/abi"
 	"vessel/internal/cpu"
+	"vessel/internal/kernel/sched"
 	"vessel/internal/mm"
 	"vessel/internal/vfs"
 )
@@ -77,12 +78,22 @@ type Task struct {
 	RobustList     uint64
 	RobustListSize uint64
 
+	// Scheduling: policy, nice, real-time priority and virtual runtime.
+	// Guarded by Kernel.mu.
+	Sched     sched.Entity
+	uncharged atomic.Uint64 // instructions run but not yet charged to Sched
+	resumed   bool          // set with the CPU token: the task got the CPU back and starts a new turn
+
 	Limits [abi.RLIM_NLIMITS]abi.Rlimit
 
 	// Accounting, in retired instructions and counts.
-	StartTime   uint64 // kernel virtual time at creation
-	UserInsns   uint64 // instructions retired in guest code: user time, in virtual nanoseconds
-	SysNanos    uint64 // time spent in syscalls
+	StartTime uint64 // kernel virtual time at creation
+	UserInsns uint64 // instructions retired in guest code: user time, in virtual nanoseconds
+	SysNanos  uint64 // system time: SyscallCost per syscall
+
+	// SysArgs holds the current syscall's arguments for the syscall layer
+	// (a per-task buffer, so that dispatch allocates nothing).
+	SysArgs     [6]uint64
 	Syscalls    uint64
 	VolSwitches uint64
 	InvSwitches uint64

@@ -69,6 +69,8 @@ func (t *Task) Clone(args CloneArgs) (int32, abi.Errno) {
 		StartTime: k.Clock(),
 	}
 	c.Creds.Groups = append([]uint32(nil), t.Creds.Groups...)
+	c.Sched.Task = c
+	k.rq.PlaceNew(&c.Sched, &t.Sched)
 	c.Hart.X[10] = 0 // the child's clone returns 0
 	if args.Stack != 0 {
 		c.Hart.X[2] = args.Stack

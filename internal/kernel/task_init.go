@@ -53,6 +53,7 @@ func (k *Kernel) StartInit(p string, argv, envp []string) (*Task, error) {
 			t.FDs.InstallAt(f, int32(fd), false)
 		}
 	}
+	t.Sched.Task = t
 	t.tg = &ThreadGroup{Leader: t, threads: []*Task{t}, exitSignal: abi.SIGCHLD}
 	k.mu.Lock()
 	pid, err := k.allocPidLocked()

@@ -2,7 +2,6 @@ package kernel
 
 import (
 	"fmt"
-	"time"
 
 	"vessel/internal/abi"
 	"vessel/internal/cpu"
@@ -25,22 +24,16 @@ func (t *Task) start() {
 // slice by slice, handling each trap, until the task exits.
 func (t *Task) run() {
 	<-t.wake
-	slice := t.k.cfg.Slice
+	k := t.k
+	t.resumed = false
+	budget := t.resumeBudget()
 	for !t.exiting && !t.tg.exiting.Load() {
 		before := t.Hart.Instret
-		exit := t.Hart.Run(slice)
+		exit := t.Hart.Run(budget)
 		ran := t.Hart.Instret - before
 		t.UserInsns += ran
-		t.k.advance(ran)
-		if ran >= slice {
-			slice = t.k.cfg.Slice
-		} else {
-			slice -= ran
-		}
+		k.ran(t, ran)
 		switch exit.Reason {
-		case cpu.ExitBudget:
-			slice = t.k.cfg.Slice
-			t.InvSwitches += t.k.yield(t)
 		case cpu.ExitEcall:
 			t.syscall()
 		case cpu.ExitFault:
@@ -50,17 +43,31 @@ func (t *Task) run() {
 		case cpu.ExitEbreak:
 			t.trap(abi.SIGTRAP, exit, fmt.Sprintf("breakpoint at pc %#x", t.Hart.PC))
 		}
+		if t.resumed {
+			t.resumed = false // it slept or yielded in the syscall: a new turn
+		} else if ran < budget && !k.needResched.Load() {
+			budget -= ran
+			continue
+		}
+		var preempt bool
+		if preempt, budget = k.account(t); preempt {
+			budget = k.preempt(t)
+		}
 	}
 	t.exitThread()
 }
+
+// SyscallCost is the system time, in virtual nanoseconds, charged for each
+// syscall: like user time, system time comes from counting, not from the
+// host's clock, so that accounting is the same on every run.
+const SyscallCost = 100
 
 // syscall handles an ecall: the table reads a7 and a0..a5 and writes a0.
 func (t *Task) syscall() {
 	t.Hart.PC += 4
 	t.Syscalls++
-	start := time.Now()
+	t.SysNanos += SyscallCost
 	defer func() {
-		t.SysNanos += uint64(time.Since(start))
 		if r := recover(); r != nil {
 			t.k.internalError(t, abi.SyscallName(int(t.Hart.X[17])), r)
 			t.k.killGroup(t, abi.SIGSYS)

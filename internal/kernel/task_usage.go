@@ -2,8 +2,7 @@ package kernel
 
 // Usage is CPU time and counts as getrusage(2) reports them. Virtual time:
 // one retired guest instruction is one nanosecond of user time; system
-// time is the host time spent in the task's syscalls (in deterministic
-// mode, a fixed cost per syscall).
+// time is SyscallCost per syscall.
 type Usage struct {
 	UserNanos   uint64
 	SysNanos    uint64

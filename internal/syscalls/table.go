@@ -63,7 +63,8 @@ func New() *Table { return &Table{} }
 func (*Table) Invoke(t *kernel.Task) {
 	h := t.Hart
 	nr := h.X[17]
-	a := [6]uint64{h.X[10], h.X[11], h.X[12], h.X[13], h.X[14], h.X[15]}
+	a := &t.SysArgs
+	*a = [6]uint64{h.X[10], h.X[11], h.X[12], h.X[13], h.X[14], h.X[15]}
 	var r *row
 	if nr < uint64(len(table)) && table[nr].fn != nil {
 		r = &table[nr]
@@ -78,28 +79,28 @@ func (*Table) Invoke(t *kernel.Task) {
 				name = "syscall_" + itoa(int64(nr))
 			}
 			bus.Publish(&trace.Event{Kind: trace.KindUnsupported, Time: t.Kernel().Clock(), Pid: t.Tgid, Tid: t.Tid,
-				Nr: int(nr), Name: name, Args: formatRaw(a), Ret: formatErrno(abi.ENOSYS)})
+				Nr: int(nr), Name: name, Args: formatRaw(*a), Ret: formatErrno(abi.ENOSYS)})
 		}
 		return
 	}
 	if !bus.Enabled() {
-		v, err := r.fn(t, &a)
+		v, err := r.fn(t, a)
 		setResult(t, v, err)
 		return
 	}
-	args := formatArgs(t, r, &a, false)
+	args := formatArgs(t, r, a, false)
 	if r.ret == fNone {
 		// exit and exit_group: strace shows the call, then the exit.
 		bus.Publish(&trace.Event{Kind: trace.KindSyscall, Time: t.Kernel().Clock(), Pid: t.Tgid, Tid: t.Tid,
-			Nr: int(nr), Name: r.name, Args: completeArgs(t, r, &a, args, 0, 0), Ret: "?"})
-		v, err := r.fn(t, &a)
+			Nr: int(nr), Name: r.name, Args: completeArgs(t, r, a, args, 0, 0), Ret: "?"})
+		v, err := r.fn(t, a)
 		setResult(t, v, err)
 		return
 	}
-	v, err := r.fn(t, &a)
+	v, err := r.fn(t, a)
 	setResult(t, v, err)
 	ev := &trace.Event{Kind: trace.KindSyscall, Time: t.Kernel().Clock(), Pid: t.Tgid, Tid: t.Tid, Nr: int(nr), Name: r.name}
-	ev.Args = completeArgs(t, r, &a, args, v, err)
+	ev.Args = completeArgs(t, r, a, args, v, err)
 	ev.Ret = formatResult(r.ret, v, err, t.Exiting())
 	bus.Publish(ev)
 }
