@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"syscall"
 
 	"vessel/internal/kernel"
 	"vessel/internal/loader"
@@ -25,12 +26,16 @@ import (
 // Config says how a Kernel is built. It is immutable: each With method
 // returns a changed copy. The zero value is not ready; start from NewConfig.
 type Config struct {
-	root    string
-	sysroot string
-	stdio   [3]*os.File
-	strace  io.Writer
-	log     io.Writer
-	sinks   []trace.Sink
+	root          string
+	sysroot       string
+	stdio         [3]*os.File
+	strace        io.Writer
+	traceJSON     io.Writer
+	log           io.Writer
+	events        []func(Event)
+	init          bool
+	deterministic bool
+	seed          uint64
 }
 
 // NewConfig returns the default configuration: the guest sees the host's
@@ -63,16 +68,54 @@ func (c Config) WithStrace(w io.Writer) Config { c.strace = w; return c }
 // internal errors); nil discards them.
 func (c Config) WithLog(w io.Writer) Config { c.log = w; return c }
 
-// WithEvents subscribes s to every kernel event.
-func (c Config) WithEvents(s trace.Sink) Config {
-	c.sinks = append(c.sinks[:len(c.sinks):len(c.sinks)], s)
+// WithTraceJSON writes every kernel event to w as a line of JSON with its
+// virtual timestamp: syscalls, state changes, context switches, clone,
+// exec, exit and reap.
+func (c Config) WithTraceJSON(w io.Writer) Config { c.traceJSON = w; return c }
+
+// WithEvents calls fn with every kernel event, on the goroutine of the
+// task the event is about; fn must not block.
+func (c Config) WithEvents(fn func(Event)) Config {
+	c.events = append(c.events[:len(c.events):len(c.events)], fn)
 	return c
+}
+
+// WithInit puts vessel's built-in init at PID 1: the program runs as PID 2,
+// init reaps every orphan and exits with the program's status, and
+// Process.Signal reaches the program, as tini does in a container. Without
+// it the program is PID 1 and lives by PID 1's rules: signals it has no
+// handler for do not reach it.
+func (c Config) WithInit(on bool) Config { c.init = on; return c }
+
+// WithDeterministic makes a run repeatable: every guest clock derives from
+// retired instructions, randomness (AT_RANDOM, getrandom) and scheduling
+// choices from seed, so the same program, input and seed give the same
+// run, event for event. Different seeds may interleave tasks differently.
+func (c Config) WithDeterministic(seed uint64) Config {
+	c.deterministic, c.seed = true, seed
+	return c
+}
+
+// Event is one thing that happened in the kernel, as the trace exporters
+// show it. Fields that do not apply to a kind are zero.
+type Event struct {
+	Kind string // syscall, exec, exit, signal, fault, unsupported, internal-error, clone, reap, state, switch
+	Time uint64 // virtual time: instructions retired by every task so far
+	Pid  int    // the process (thread group) id
+	Tid  int    // the task
+	Name string // syscall name; state word (new, ready, running, waiting, stopped, zombie, terminated); switch reason
+	Args string // syscall arguments, as strace shows them
+	Ret  string // syscall result, as strace shows it
+	Code int    // wait status (exit, reap), signal, tid (clone, switch), state letter (state)
+	Text string // free text
 }
 
 // Kernel is a running instance of vessel's kernel.
 type Kernel struct {
 	k      *kernel.Kernel
 	strace *trace.Strace
+	json   *trace.JSON
+	init   bool
 }
 
 // NewKernel builds a kernel from cfg.
@@ -91,7 +134,8 @@ func NewKernel(cfg Config) (*Kernel, error) {
 	}
 	var bus *trace.Bus
 	var st *trace.Strace
-	if cfg.strace != nil || len(cfg.sinks) > 0 {
+	var js *trace.JSON
+	if cfg.strace != nil || cfg.traceJSON != nil || len(cfg.events) > 0 {
 		bus = &trace.Bus{}
 		if cfg.strace != nil {
 			st = trace.NewStrace(cfg.strace)
@@ -102,8 +146,15 @@ func NewKernel(cfg Config) (*Kernel, error) {
 			}
 			bus.Subscribe(st)
 		}
-		for _, s := range cfg.sinks {
-			bus.Subscribe(s)
+		if cfg.traceJSON != nil {
+			js = trace.NewJSON(cfg.traceJSON)
+			bus.Subscribe(js)
+		}
+		for _, fn := range cfg.events {
+			bus.Subscribe(trace.SinkFunc(func(e *trace.Event) {
+				fn(Event{Kind: e.Kind.String(), Time: e.Time, Pid: int(e.Pid), Tid: int(e.Tid), Name: e.Name,
+					Args: e.Args, Ret: e.Ret, Code: e.Code, Text: e.Text})
+			}))
 		}
 	}
 	kc := kernel.Config{
@@ -119,7 +170,10 @@ func NewKernel(cfg Config) (*Kernel, error) {
 			kc.Stdio[i] = vfs.NewHostStream(int(f.Fd()), f.Name())
 		}
 	}
-	return &Kernel{k: kernel.New(kc), strace: st}, nil
+	if cfg.deterministic {
+		kc.Deterministic, kc.Seed = true, cfg.seed
+	}
+	return &Kernel{k: kernel.New(kc), strace: st, json: js, init: cfg.init}, nil
 }
 
 // Process is a guest process started by Kernel.Start.
@@ -143,9 +197,14 @@ type StartError struct {
 func (e *StartError) Error() string { return e.Path + ": " + e.Reason }
 
 // Start runs the program at path (a guest path) as the first process, PID
-// 1, with the given argv and environment. A nil env gives an empty one.
+// 1 (PID 2 under WithInit), with the given argv and environment. A nil env
+// gives an empty one. Start is called once per Kernel.
 func (k *Kernel) Start(path string, argv, env []string) (*Process, error) {
-	t, err := k.k.StartInit(path, argv, env)
+	start := k.k.StartInit
+	if k.init {
+		start = k.k.StartWithInit
+	}
+	t, err := start(path, argv, env)
 	if err != nil {
 		var le *loader.Error
 		if errors.As(err, &le) {
@@ -183,11 +242,25 @@ func (s Status) String() string {
 	return fmt.Sprintf("killed by signal %d", s.Signal)
 }
 
-// Wait waits for the process (PID 1) to end and returns its status.
+// Signal sends sig to the process, as kill(2) would from outside its
+// namespace. A signal it neither handles nor ignores ends it by its default
+// action; PID 1 gets only the signals it has a handler for.
+func (p *Process) Signal(sig syscall.Signal) error {
+	if err := p.k.k.Signal(int32(p.pid), int(sig)); err != 0 {
+		return err
+	}
+	return nil
+}
+
+// Wait waits for the process to end and returns its status. Under WithInit
+// that is when init, having reaped the program, exits with its status.
 func (p *Process) Wait() (Status, error) {
 	ws := p.k.k.Wait()
 	if p.k.strace != nil {
 		p.k.strace.Flush()
+	}
+	if p.k.json != nil {
+		p.k.json.Flush()
 	}
 	if ws&0x7f == 0 {
 		return Status{Exited: true, Code: int(ws>>8) & 0xff}, nil

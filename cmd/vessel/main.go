@@ -11,10 +11,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strings"
+	"syscall"
 
 	"vessel"
 )
@@ -34,6 +36,14 @@ Flags of run:
   -U VAR              remove VAR from the guest's environment (repeatable)
   --strace            print each syscall to standard error, as strace does
   --strace-file FILE  print them to FILE instead
+  --trace-json FILE   write every kernel event (syscalls, state changes, context
+                      switches, clone, exec, exit, reap) to FILE as JSON lines
+  --init              run PROGRAM as PID 2 under a built-in init that reaps
+                      orphans and forwards SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+                      SIGUSR1, SIGUSR2 and SIGWINCH to it (as tini does)
+  --deterministic     derive every guest clock from instructions and every
+                      scheduling choice from the seed: the same run every time
+  --seed N            the seed of --deterministic (default 0)
 
 The exit status is the program's, or 128+N when signal N killed it;
 126 when PROGRAM cannot be executed, 127 when it does not exist, 2 for
@@ -86,6 +96,10 @@ func runProgram(args []string, stderr io.Writer) int {
 	root := fs.String("root", "", "")
 	strace := fs.Bool("strace", false, "")
 	straceFile := fs.String("strace-file", "", "")
+	traceJSON := fs.String("trace-json", "", "")
+	withInit := fs.Bool("init", false, "")
+	deterministic := fs.Bool("deterministic", false, "")
+	seed := fs.Uint64("seed", 0, "")
 	var sets, unsets listFlag
 	fs.Var(&sets, "E", "")
 	fs.Var(&unsets, "U", "")
@@ -129,6 +143,28 @@ func runProgram(args []string, stderr io.Writer) int {
 		cfg = cfg.WithStrace(stderr)
 	}
 
+	if *traceJSON != "" {
+		f, err := os.Create(*traceJSON)
+		if err != nil {
+			fmt.Fprintf(stderr, "vessel: %v\n", err)
+			return 2
+		}
+		defer f.Close()
+		cfg = cfg.WithTraceJSON(f)
+	}
+	if *withInit {
+		cfg = cfg.WithInit(true)
+	}
+	seedSet := false
+	fs.Visit(func(f *flag.Flag) { seedSet = seedSet || f.Name == "seed" })
+	if seedSet && !*deterministic {
+		fmt.Fprintln(stderr, "vessel: --seed needs --deterministic (try 'vessel help')")
+		return 2
+	}
+	if *deterministic {
+		cfg = cfg.WithDeterministic(*seed)
+	}
+
 	k, err := vessel.NewKernel(cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -145,12 +181,28 @@ func runProgram(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "vessel: %s: %v\n", prog, err)
 		return 126
 	}
+	if *withInit {
+		forwardSignals(p)
+	}
 	st, err := p.Wait()
 	if err != nil {
 		fmt.Fprintf(stderr, "vessel: %v\n", err)
 		return 1
 	}
 	return st.ExitCode()
+}
+
+// forwardSignals passes the signals a terminal or a container runtime sends
+// on to the program, as tini does.
+func forwardSignals(p *vessel.Process) {
+	c := make(chan os.Signal, 8)
+	signal.Notify(c, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT,
+		syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH)
+	go func() {
+		for s := range c {
+			p.Signal(s.(syscall.Signal))
+		}
+	}()
 }
 
 // environ is vessel's own environment with -U names removed and -E

@@ -3,7 +3,9 @@ package kernel
 import (
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -40,6 +42,11 @@ type Config struct {
 	SchedMinGranularity uint64
 	Hostname            string    // uname's nodename; "" means "vessel"
 	Log                 io.Writer // one-line notices (unsupported syscalls); nil discards
+
+	// Deterministic derives every guest clock from retired instructions,
+	// and randomness and scheduling choices from Seed (see determinism.go).
+	Deterministic bool
+	Seed          uint64
 }
 
 // Kernel is one instance of vessel's kernel: a process table, a virtual CPU
@@ -59,7 +66,11 @@ type Kernel struct {
 	futexes     map[futexKey]*waitQueue  // guarded by mu: futex words with waiters
 	mmUsers     map[*mm.AddressSpace]int // guarded by mu: tasks using each address space
 
-	clock       atomic.Uint64 // instructions retired by every task: the virtual time
+	clock       atomic.Uint64 // instructions retired by every task and syscall costs: the virtual time
+	idle        atomic.Uint64 // deterministic mode: virtual time skipped while every task slept
+	rng         *rand.Rand    // deterministic mode: scheduling choices; guarded by mu
+	timers      timerHeap     // deterministic mode: virtual deadlines of sleeping tasks; guarded by mu
+	timerSeq    uint64        // guarded by mu
 	unsupported sync.Map      // syscall numbers already logged as unimplemented
 
 	done   chan struct{} // closed when PID 1 exits
@@ -80,7 +91,13 @@ func New(cfg Config) *Kernel {
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
 	}
-	return &Kernel{cfg: cfg, rq: newRunQueue(&cfg), start: cfg.Now(), tasks: map[int32]*Task{}, futexes: map[futexKey]*waitQueue{}, mmUsers: map[*mm.AddressSpace]int{}, done: make(chan struct{})}
+	k := &Kernel{cfg: cfg, rq: newRunQueue(&cfg), tasks: map[int32]*Task{}, futexes: map[futexKey]*waitQueue{},
+		mmUsers: map[*mm.AddressSpace]int{}, done: make(chan struct{})}
+	if cfg.Deterministic {
+		k.setupDeterminism()
+	}
+	k.start = k.cfg.Now()
+	return k
 }
 
 // Config returns the kernel's configuration.
@@ -112,6 +129,19 @@ func (k *Kernel) allocPidLocked() (int32, error) {
 		}
 	}
 	return 0, abi.EAGAIN
+}
+
+// tasksLocked lists every task in tid order, so that what the kernel does
+// to many tasks happens in the same order on every run.
+//
+// Preconditions: k.mu is held.
+func (k *Kernel) tasksLocked() []*Task {
+	ts := make([]*Task, 0, len(k.tasks))
+	for _, t := range k.tasks {
+		ts = append(ts, t)
+	}
+	slices.SortFunc(ts, func(a, b *Task) int { return int(a.Tid - b.Tid) })
+	return ts
 }
 
 // Task returns the task with the given tid, or nil.

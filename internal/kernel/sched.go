@@ -1,6 +1,9 @@
 package kernel
 
-import "vessel/internal/kernel/sched"
+import (
+	"vessel/internal/kernel/sched"
+	"vessel/internal/trace"
+)
 
 // The virtual CPU. It is a token handed from task to task through each
 // task's wake channel (buffered, one slot): the holder is k.running; the
@@ -77,7 +80,7 @@ func (k *Kernel) wakeLocked(t *Task) {
 // that stays runnable must be enqueued first.
 //
 // Preconditions: Kernel.mu is held; k.running == t.
-func (k *Kernel) switchFromLocked(t *Task) {
+func (k *Kernel) switchFromLocked(t *Task, why switchReason) {
 	if k.running != t {
 		panic("kernel: switch from a task that does not hold the CPU")
 	}
@@ -86,9 +89,33 @@ func (k *Kernel) switchFromLocked(t *Task) {
 		k.rq.Dequeue(&t.Sched)
 	}
 	k.running = nil
-	if next := k.pickLocked(); next != nil {
-		k.runLocked(next)
+	next := k.pickLocked()
+	if b := k.cfg.Trace; b.Enabled() {
+		ev := &trace.Event{Kind: trace.KindSwitch, Time: k.Clock(), Pid: t.Tgid, Tid: t.Tid, Name: why.String()}
+		if next != nil {
+			ev.Code = int(next.Tid)
+		}
+		b.Publish(ev)
 	}
+	if next != nil {
+		k.runLocked(next)
+	} else if k.cfg.Deterministic {
+		k.idleLocked()
+	}
+}
+
+// switchReason says why a task left the CPU.
+type switchReason uint8
+
+const (
+	switchPreempted switchReason = iota // its turn ended, or a woken task took precedence: involuntary
+	switchBlocked                       // it sleeps on a wait queue or in host I/O: voluntary
+	switchYielded                       // sched_yield: voluntary
+	switchExited                        // it exited
+)
+
+func (r switchReason) String() string {
+	return [...]string{"preempted", "blocked", "yielded", "exited"}[r]
 }
 
 // makeRunnable starts a new task: on the idle CPU, or on the run queue.
@@ -103,7 +130,11 @@ func (k *Kernel) makeRunnable(t *Task) {
 //
 // Preconditions: Kernel.mu is held.
 func (k *Kernel) budgetLocked(t *Task) uint64 {
-	return max(1, min(k.rq.Slice(&t.Sched), maxBudget))
+	b := max(1, min(k.rq.Slice(&t.Sched), maxBudget))
+	if k.cfg.Deterministic {
+		b = k.timerBudgetLocked(k.jitterLocked(b))
+	}
+	return b
 }
 
 // ran records that t, the holder, retired n more instructions, and reports
@@ -134,6 +165,12 @@ func (k *Kernel) account(t *Task) (preempt bool, budget uint64) {
 	defer k.mu.Unlock()
 	e := &t.Sched
 	t.chargeLocked()
+	if k.cfg.Deterministic {
+		k.fireTimersLocked()
+		if k.rq.Len() > 0 {
+			return true, 0 // the seed cut the turn here
+		}
+	}
 	if k.needResched.Load() {
 		return true, 0
 	}
@@ -164,7 +201,7 @@ func (k *Kernel) preempt(t *Task) uint64 {
 	}
 	k.enqueueLocked(t, false)
 	t.InvSwitches++
-	k.switchFromLocked(t)
+	k.switchFromLocked(t, switchPreempted)
 	k.mu.Unlock()
 	<-t.wake
 	return t.resumeBudget()
@@ -189,7 +226,7 @@ func (t *Task) Yield() {
 	k.rq.Yield(&t.Sched)
 	k.enqueueLocked(t, false)
 	t.VolSwitches++
-	k.switchFromLocked(t)
+	k.switchFromLocked(t, switchYielded)
 	k.mu.Unlock()
 	<-t.wake
 }

@@ -7,6 +7,7 @@ import (
 	"vessel/internal/cpu"
 	"vessel/internal/kernel/sched"
 	"vessel/internal/mm"
+	"vessel/internal/trace"
 	"vessel/internal/vfs"
 )
 
@@ -58,6 +59,10 @@ type Task struct {
 
 	// The hart's registers and caches; only the task's own goroutine touches them.
 	Hart *cpu.Hart
+
+	// kernelMain, when set, is what the task runs instead of guest code:
+	// vessel's built-in init.
+	kernelMain func(t *Task)
 
 	// Shared parts, by pointer.
 	tg   *ThreadGroup // the process; guarded by Kernel.mu when it changes (exec)
@@ -125,7 +130,14 @@ func (t *Task) Ppid() int32 {
 // State returns the task's current state.
 func (t *Task) State() State { return State(t.state.Load()) }
 
-func (t *Task) setState(s State) { t.state.Store(int32(s)) }
+// setState moves t to state s and publishes the change.
+func (t *Task) setState(s State) {
+	old := State(t.state.Swap(int32(s)))
+	if b := t.k.cfg.Trace; old != s && b.Enabled() {
+		b.Publish(&trace.Event{Kind: trace.KindState, Time: t.k.Clock(), Pid: t.Tgid, Tid: t.Tid,
+			Code: int(s.Letter()), Name: s.String()})
+	}
+}
 
 // Kernel returns the kernel the task belongs to.
 func (t *Task) Kernel() *Kernel { return t.k }

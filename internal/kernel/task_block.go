@@ -11,7 +11,7 @@ func (t *Task) Block(wait func()) {
 	k.mu.Lock()
 	t.setState(StateSleeping)
 	t.VolSwitches++
-	k.switchFromLocked(t)
+	k.switchFromLocked(t, switchBlocked)
 	k.mu.Unlock()
 	wait()
 	k.mu.Lock()

@@ -84,7 +84,7 @@ func (t *Task) exitThread() {
 		} else {
 			t.setState(StateZombie) // the leader's pid lives on until the group ends
 		}
-		k.switchFromLocked(t)
+		k.switchFromLocked(t, switchExited)
 		return
 	}
 	if !g.exiting.Load() {
@@ -96,7 +96,7 @@ func (t *Task) exitThread() {
 		t.setState(StateDead)
 	}
 	k.processExitLocked(g)
-	k.switchFromLocked(t)
+	k.switchFromLocked(t, switchExited)
 }
 
 // dropResourcesLocked releases what the task holds by reference.
@@ -135,7 +135,7 @@ func (k *Kernel) processExitLocked(g *ThreadGroup) {
 	}
 	if g == k.init {
 		k.status = g.status
-		for _, t := range k.tasks {
+		for _, t := range k.tasksLocked() {
 			if t.tg != g && !t.tg.exiting.Load() {
 				t.tg.status = abi.SIGKILL
 				t.tg.exiting.Store(true)

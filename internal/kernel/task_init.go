@@ -32,6 +32,48 @@ var defaultLimits = func() (l [abi.RLIM_NLIMITS]abi.Rlimit) {
 // directory is vessel's own when the guest sees the host's root, and / when
 // it is confined to a root directory.
 func (k *Kernel) StartInit(p string, argv, envp []string) (*Task, error) {
+	t, err := k.newProcess(nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.Exec(p, argv, envp); err != nil {
+		k.discard(t)
+		return nil, err
+	}
+	t.start()
+	return t, nil
+}
+
+// StartWithInit is `vessel run --init`: PID 1 is vessel's own init, which
+// runs the program at p as PID 2, reaps every zombie that reaches it and
+// exits with the program's status, as tini does for containers (see
+// initMain). It returns the program's task.
+func (k *Kernel) StartWithInit(p string, argv, envp []string) (*Task, error) {
+	init, err := k.newProcess(nil)
+	if err != nil {
+		return nil, err
+	}
+	init.Comm, init.Exe = "init", "vessel-init"
+	prog, err := k.newProcess(init.tg)
+	if err != nil {
+		k.discard(init)
+		return nil, err
+	}
+	if err := prog.Exec(p, argv, envp); err != nil {
+		k.discard(prog)
+		k.discard(init)
+		return nil, err
+	}
+	init.kernelMain = func(t *Task) { t.initMain(prog.tg) }
+	init.start()
+	prog.start()
+	return prog, nil
+}
+
+// newProcess makes a process with one task and no program yet: a child of
+// parent, or, for nil, PID 1. It starts in its own session and process
+// group with the standard streams as descriptors 0, 1 and 2.
+func (k *Kernel) newProcess(parent *ThreadGroup) (*Task, error) {
 	uid, gid := uint32(os.Getuid()), uint32(os.Getgid())
 	t := &Task{
 		k:      k,
@@ -54,27 +96,67 @@ func (k *Kernel) StartInit(p string, argv, envp []string) (*Task, error) {
 		}
 	}
 	t.Sched.Task = t
-	t.tg = &ThreadGroup{Leader: t, threads: []*Task{t}, exitSignal: abi.SIGCHLD}
+	t.tg = &ThreadGroup{Leader: t, threads: []*Task{t}, parent: parent, exitSignal: abi.SIGCHLD}
 	k.mu.Lock()
+	defer k.mu.Unlock()
 	pid, err := k.allocPidLocked()
-	if err == nil {
-		t.Tid, t.Tgid, t.Pgid, t.Sid = pid, pid, pid, pid
-		k.tasks[pid] = t
-		k.init = t.tg
-	}
-	k.mu.Unlock()
 	if err != nil {
+		t.dropResourcesLocked()
 		return nil, err
+	}
+	t.Tid, t.Tgid, t.Pgid, t.Sid = pid, pid, pid, pid
+	k.tasks[pid] = t
+	if parent == nil {
+		k.init = t.tg
+	} else {
+		t.Pgid, t.Sid = parent.Leader.Pgid, parent.Leader.Sid
+		parent.children = append(parent.children, t.tg)
 	}
 	t.StartTime = k.Clock()
-	if err := t.Exec(p, argv, envp); err != nil {
-		k.mu.Lock()
-		delete(k.tasks, t.Tid)
-		k.init = nil
-		t.dropResourcesLocked()
-		k.mu.Unlock()
-		return nil, err
-	}
-	t.start()
 	return t, nil
+}
+
+// discard undoes newProcess for a process that never ran.
+func (k *Kernel) discard(t *Task) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.tasks, t.Tid)
+	if k.init == t.tg {
+		k.init = nil
+	}
+	if p := t.tg.parent; p != nil {
+		p.removeChildLocked(t.tg)
+	}
+	t.dropResourcesLocked()
+}
+
+// initMain is the built-in init's life: reap every child that exits, and
+// when prog does, exit with its status; the rest of the namespace dies with
+// init. Analogous to tini's main loop.
+func (t *Task) initMain(prog *ThreadGroup) {
+	for {
+		r, err := t.Waitid(abi.P_ALL, 0, abi.WEXITED|abi.WALL)
+		if err == abi.ECHILD || err == abi.EINTR {
+			return
+		}
+		if r.Pid == prog.Pid() {
+			t.k.mu.Lock()
+			t.k.groupExitLocked(t, r.Status)
+			t.k.mu.Unlock()
+			return
+		}
+	}
+}
+
+// Signal sends sig to the process pid, as kill(2) from outside the guest
+// (vessel's own signal forwarding). ESRCH when there is no such process.
+func (k *Kernel) Signal(pid int32, sig int) abi.Errno {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	t := k.tasks[pid]
+	if t == nil || t.tg.Pid() != pid || t.tg.zombie {
+		return abi.ESRCH
+	}
+	k.signalGroupLocked(t.tg, sig)
+	return 0
 }

@@ -24,6 +24,12 @@ func (t *Task) start() {
 // slice by slice, handling each trap, until the task exits.
 func (t *Task) run() {
 	<-t.wake
+	if t.kernelMain != nil {
+		t.kernelMain(t)
+		t.exiting = true
+		t.exitThread()
+		return
+	}
 	k := t.k
 	t.resumed = false
 	budget := t.resumeBudget()
@@ -67,6 +73,7 @@ func (t *Task) syscall() {
 	t.Hart.PC += 4
 	t.Syscalls++
 	t.SysNanos += SyscallCost
+	t.k.clock.Add(SyscallCost)
 	defer func() {
 		if r := recover(); r != nil {
 			t.k.internalError(t, abi.SyscallName(int(t.Hart.X[17])), r)

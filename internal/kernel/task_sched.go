@@ -132,7 +132,7 @@ func (t *Task) priorityTargetsLocked(which, who int32) ([]*Task, abi.Errno) {
 		return nil, abi.EINVAL
 	}
 	var out []*Task
-	for _, x := range t.k.tasks {
+	for _, x := range t.k.tasksLocked() {
 		if s := x.State(); s != StateZombie && s != StateDead && match(x) {
 			out = append(out, x)
 		}

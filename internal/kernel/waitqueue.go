@@ -80,21 +80,22 @@ func (t *Task) sleepLocked(q *waitQueue, deadline time.Time) sleepOutcome {
 		d := deadline.Sub(k.cfg.Now())
 		if d <= 0 {
 			q.remove(t)
+			t.waitingOn = nil
 			return timedOut
 		}
-		timer = time.AfterFunc(d, func() {
-			k.mu.Lock()
-			defer k.mu.Unlock()
-			if t.sleepSeq == seq && t.State() == StateSleeping {
-				t.timedOut = true
-				t.waitingOn.remove(t)
-				k.wakeLocked(t)
-			}
-		})
+		if k.cfg.Deterministic {
+			k.armLocked(t, deadline)
+		} else {
+			timer = time.AfterFunc(d, func() {
+				k.mu.Lock()
+				defer k.mu.Unlock()
+				k.timeoutLocked(t, seq)
+			})
+		}
 	}
 	t.setState(StateSleeping)
 	t.VolSwitches++
-	k.switchFromLocked(t)
+	k.switchFromLocked(t, switchBlocked)
 	k.mu.Unlock()
 	<-t.wake
 	k.mu.Lock()
@@ -110,6 +111,18 @@ func (t *Task) sleepLocked(q *waitQueue, deadline time.Time) sleepOutcome {
 		return timedOut
 	}
 	return wokenUp
+}
+
+// timeoutLocked ends t's sleep number seq, if it still sleeps it, because
+// its deadline passed.
+//
+// Preconditions: Kernel.mu is held.
+func (k *Kernel) timeoutLocked(t *Task, seq uint64) {
+	if t.sleepSeq == seq && t.State() == StateSleeping && t.waitingOn != nil {
+		t.timedOut = true
+		t.waitingOn.remove(t)
+		k.wakeLocked(t)
+	}
 }
 
 // mustExitLocked reports whether t's process is going away (exit_group by

@@ -55,7 +55,20 @@ func sysRead(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		return 0, err
 	}
 	defer f.DecRef()
-	return readInto(t, a[1], a[2], func(b []byte) (int, abi.Errno) { return f.Read(b) }, f.Stream())
+	return readInto(t, a[1], a[2], reader(t, f), f.Stream())
+}
+
+// reader is how read and readv read f: directly, or, for a stream (a
+// terminal, a host pipe), off the virtual CPU, because such a read may wait
+// for input and nothing may hold the CPU while it waits.
+func reader(t *kernel.Task, f *vfs.File) func([]byte) (int, abi.Errno) {
+	if !f.Stream() {
+		return f.Read
+	}
+	return func(b []byte) (n int, err abi.Errno) {
+		t.Block(func() { n, err = f.Read(b) })
+		return n, err
+	}
 }
 
 // pread64(2): a negative offset is EINVAL.
@@ -203,7 +216,7 @@ func sysReadv(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		if v[1] == 0 {
 			continue
 		}
-		n, err := readInto(t, v[0], v[1], f.Read, f.Stream())
+		n, err := readInto(t, v[0], v[1], reader(t, f), f.Stream())
 		if err != 0 {
 			if done > 0 {
 				return done, 0

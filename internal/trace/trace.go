@@ -27,12 +27,14 @@ const (
 	KindInternalError                 // a vessel bug reached by a guest (Go stack in Text)
 	KindClone                         // a task made another (Code: the new tid; Text: fork, vfork or thread)
 	KindReap                          // a zombie was reaped (Code: its wait status)
+	KindState                         // a task changed state (Code: Linux's letter; Name: the textbook's word)
+	KindSwitch                        // a task left the CPU (Name: why; Code: the next task's tid, 0 for idle)
 )
 
 var kindNames = [...]string{
 	KindSyscall: "syscall", KindExec: "exec", KindExit: "exit", KindSignal: "signal",
 	KindFault: "fault", KindUnsupported: "unsupported", KindInternalError: "internal-error",
-	KindClone: "clone", KindReap: "reap",
+	KindClone: "clone", KindReap: "reap", KindState: "state", KindSwitch: "switch",
 }
 
 func (k Kind) String() string {
@@ -53,7 +55,7 @@ type Event struct {
 	Name string // syscall name, or the program path (KindExec)
 	Args string // decoded arguments, as strace prints them
 	Ret  string // decoded result, as strace prints it ("3", "-1 ENOENT (No such file or directory)")
-	Code int    // wait status (KindExit), signal number (KindSignal, KindFault)
+	Code int    // wait status (KindExit, KindReap), signal number (KindSignal, KindFault), tid (KindClone, KindSwitch), state letter (KindState)
 	Text string // free text: fault description, Go stack of an internal error
 }
 

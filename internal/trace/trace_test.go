@@ -75,3 +75,19 @@ func BenchmarkDisabled(b *testing.B) {
 		}
 	}
 }
+
+func TestJSON(t *testing.T) {
+	var sb strings.Builder
+	j := NewJSON(&sb)
+	j.Event(&Event{Kind: KindSyscall, Time: 7, Pid: 1, Tid: 1, Nr: 64, Name: "write", Args: `1, "hi\n", 3`, Ret: "3"})
+	j.Event(&Event{Kind: KindState, Time: 9, Pid: 2, Tid: 2, Code: 'Z', Name: "zombie"})
+	if err := j.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	want := `{"t":7,"kind":"syscall","pid":1,"tid":1,"nr":64,"name":"write","args":"1, \"hi\\n\", 3","ret":"3"}
+{"t":9,"kind":"state","pid":2,"tid":2,"name":"zombie","code":90}
+`
+	if sb.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", sb.String(), want)
+	}
+}
