@@ -227,12 +227,24 @@ func TestENOSYS(t *testing.T) {
 // from Linux and compares them with the Linux output their header gives
 // after "Expected output".
 func TestGuestExpected(t *testing.T) {
-	for _, name := range []string{"noreplace", "vfork", "orphan"} {
+	cases := []struct {
+		name string
+		args func(t *testing.T) []string // nil: none
+	}{
+		{name: "noreplace"}, {name: "vfork"}, {name: "orphan"}, {name: "pidfd"}, {name: "execveat"},
+		{name: "txtbusy", args: tempDirArg},
+	}
+	for _, tc := range cases {
+		name := tc.name
 		t.Run(name, func(t *testing.T) {
 			src, err := os.ReadFile(filepath.Join("testdata", "guest", name+".c"))
 			must(t, err)
 			want := expectedOutput(t, string(src))
-			got := vessel(t, nil, guest(t, name, false), nil)
+			var args []string
+			if tc.args != nil {
+				args = tc.args(t)
+			}
+			got := vessel(t, nil, guest(t, name, false), nil, args...)
 			if got.code != 0 || got.stdout != want {
 				t.Errorf("status %d, output:\n%s\nwant status 0 and:\n%s", got.code, got.stdout, want)
 			}

@@ -56,15 +56,17 @@ type Kernel struct {
 	start time.Time
 
 	mu          sync.Mutex
-	tasks       map[int32]*Task          // guarded by mu
-	lastPid     int32                    // guarded by mu
-	rq          *sched.RunQueue          // guarded by mu: runnable tasks waiting for the CPU
-	needResched atomic.Bool              // set under mu: a woken task should preempt the holder; read by it without
-	running     *Task                    // guarded by mu: the task holding the CPU, nil when idle
-	switches    uint64                   // guarded by mu: context switches so far
-	init        *ThreadGroup             // guarded by mu: PID 1, the reaper of last resort
-	futexes     map[futexKey]*waitQueue  // guarded by mu: futex words with waiters
-	mmUsers     map[*mm.AddressSpace]int // guarded by mu: tasks using each address space
+	tasks       map[int32]*Task             // guarded by mu
+	lastPid     int32                       // guarded by mu
+	rq          *sched.RunQueue             // guarded by mu: runnable tasks waiting for the CPU
+	needResched atomic.Bool                 // set under mu: a woken task should preempt the holder; read by it without
+	running     *Task                       // guarded by mu: the task holding the CPU, nil when idle
+	switches    uint64                      // guarded by mu: context switches so far
+	init        *ThreadGroup                // guarded by mu: PID 1, the reaper of last resort
+	futexes     map[futexKey]*waitQueue     // guarded by mu: futex words with waiters
+	mmUsers     map[*mm.AddressSpace]int    // guarded by mu: tasks using each address space
+	imageOf     map[*mm.AddressSpace]fileID // guarded by mu: the executable each address space runs
+	images      map[fileID]int              // guarded by mu: address spaces running each executable
 
 	clock       atomic.Uint64 // instructions retired by every task and syscall costs: the virtual time
 	idle        atomic.Uint64 // deterministic mode: virtual time skipped while every task slept
@@ -92,7 +94,8 @@ func New(cfg Config) *Kernel {
 		cfg.Log = io.Discard
 	}
 	k := &Kernel{cfg: cfg, rq: newRunQueue(&cfg), tasks: map[int32]*Task{}, futexes: map[futexKey]*waitQueue{},
-		mmUsers: map[*mm.AddressSpace]int{}, done: make(chan struct{})}
+		mmUsers: map[*mm.AddressSpace]int{}, imageOf: map[*mm.AddressSpace]fileID{}, images: map[fileID]int{},
+		done: make(chan struct{})}
 	if cfg.Deterministic {
 		k.setupDeterminism()
 	}

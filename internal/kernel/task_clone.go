@@ -13,6 +13,7 @@ type CloneArgs struct {
 	ParentTID  uint64 // CLONE_PARENT_SETTID: where the parent gets the child's tid
 	ChildTID   uint64 // CLONE_CHILD_SETTID and CLONE_CHILD_CLEARTID: the child's word
 	TLS        uint64 // CLONE_SETTLS: the child's thread pointer (tp)
+	Pidfd      uint64 // CLONE_PIDFD: where the parent gets the pidfd (clone: ParentTID's word)
 }
 
 // cloneNamespaces are the flags that make new namespaces; vessel does not
@@ -29,8 +30,8 @@ func (t *Task) Clone(args CloneArgs) (int32, abi.Errno) {
 	switch {
 	case f&cloneNamespaces != 0:
 		return 0, abi.EINVAL // namespaces are a later issue
-	case f&abi.CLONE_PIDFD != 0:
-		return 0, abi.EINVAL // pidfds are a later issue; Go falls back to a plain clone
+	case f&abi.CLONE_PIDFD != 0 && f&(abi.CLONE_THREAD|abi.CLONE_DETACHED) != 0:
+		return 0, abi.EINVAL
 	case f&abi.CLONE_THREAD != 0 && f&abi.CLONE_SIGHAND == 0:
 		return 0, abi.EINVAL
 	case f&abi.CLONE_SIGHAND != 0 && f&abi.CLONE_VM == 0:
@@ -86,7 +87,7 @@ func (t *Task) Clone(args CloneArgs) (int32, abi.Errno) {
 		c.MM = t.MM.Fork()
 		t.Hart.FlushTLB() // the parent's private pages are now copy-on-write
 	}
-	k.mmUsers[c.MM]++
+	k.useMMLocked(c.MM)
 	c.Hart.SetMemory(c.MM)
 	if f&abi.CLONE_FILES != 0 {
 		t.FDs.IncRef()
@@ -131,6 +132,14 @@ func (t *Task) Clone(args CloneArgs) (int32, abi.Errno) {
 	c.setState(StateNew)
 	k.mu.Unlock()
 
+	if f&abi.CLONE_PIDFD != 0 {
+		// Linux opens the pidfd before the child can run; here the child
+		// has not run yet either (it has no CPU until the wake below).
+		fd, err := t.installPidfd(c.tg, 0)
+		if err == 0 {
+			putTID(t, args.Pidfd, fd)
+		}
+	}
 	if f&abi.CLONE_PARENT_SETTID != 0 {
 		putTID(t, args.ParentTID, tid)
 	}

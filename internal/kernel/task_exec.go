@@ -20,10 +20,21 @@ import (
 // point, close-on-exec descriptors closed. On failure t is unchanged and the
 // error is a *loader.Error whose Errno is what execve returns.
 func (t *Task) Exec(p string, argv, envp []string) error {
+	return t.ExecAt(nil, p, 0, argv, envp)
+}
+
+// ExecAt is execveat(2): p is looked up from dir (nil: the working
+// directory); with AT_EMPTY_PATH and an empty p, dir itself is executed
+// (fexecve), under the path it was opened by (where Linux says
+// /dev/fd/N). AT_SYMLINK_NOFOLLOW refuses a final symbolic link (ELOOP).
+func (t *Task) ExecAt(dir *vfs.File, p string, flags uint32, argv, envp []string) error {
 	k := t.k
-	f, errno := t.OpenExec(p)
+	f, errno := t.openExecAt(dir, p, flags)
 	if errno != 0 {
 		return &loader.Error{Path: p, Reason: errnoReason(errno), Errno: errno}
+	}
+	if p == "" {
+		p = f.name
 	}
 	// "#!" scripts: the interpreter runs with the script's path as an
 	// argument; interpreters may be scripts too, four deep, as Linux's
@@ -76,13 +87,11 @@ func (t *Task) Exec(p string, argv, envp []string) error {
 	}
 	k.mu.Lock()
 	if old := t.MM; old != nil {
-		if k.mmUsers[old]--; k.mmUsers[old] <= 0 {
-			delete(k.mmUsers, old)
-			old.Release()
-		}
+		k.dropMMLocked(old)
 	}
 	t.MM = as
-	k.mmUsers[as]++
+	k.useMMLocked(as)
+	k.setImageLocked(as, f.id)
 	t.releaseVforkLocked()
 	k.mu.Unlock()
 	h := cpu.New(as)
@@ -186,9 +195,36 @@ func comm(p string) string {
 // OpenExec opens guest path p for execution: it must be a regular file
 // the task may execute.
 func (t *Task) OpenExec(p string) (*execFile, abi.Errno) {
-	f, errno := t.OpenPath(p, abi.O_RDONLY)
-	if errno != 0 {
-		return nil, errno
+	return t.openExecAt(nil, p, 0)
+}
+
+// openExecAt opens what execveat's dir, p and flags name for execution.
+func (t *Task) openExecAt(dir *vfs.File, p string, flags uint32) (*execFile, abi.Errno) {
+	var f *vfs.File
+	oflags := uint32(abi.O_RDONLY)
+	if flags&abi.AT_SYMLINK_NOFOLLOW != 0 {
+		oflags |= abi.O_NOFOLLOW
+	}
+	switch {
+	case p == "" && flags&abi.AT_EMPTY_PATH != 0 && dir != nil:
+		if !dir.Readable() {
+			return nil, abi.EACCES // an O_PATH descriptor: not yet supported
+		}
+		dir.IncRef()
+		f = dir
+	case dir == nil:
+		var errno abi.Errno
+		if f, errno = t.OpenPath(p, oflags); errno != 0 {
+			return nil, errno
+		}
+	default:
+		var errno abi.Errno
+		if f, errno = t.k.cfg.FS.Openat(t.FS, dir, p, oflags, 0); errno != 0 {
+			return nil, errno
+		}
+	}
+	if p == "" {
+		p = f.Path()
 	}
 	var st abi.Stat_t
 	if errno := f.Stat(&st); errno != 0 {
@@ -203,7 +239,14 @@ func (t *Task) OpenExec(p string) (*execFile, abi.Errno) {
 		f.DecRef()
 		return nil, abi.EACCES
 	}
-	e := &execFile{f: f, size: st.Size, name: p}
+	t.k.mu.Lock()
+	busy := t.k.openForWritingLocked(statID(&st))
+	t.k.mu.Unlock()
+	if busy {
+		f.DecRef()
+		return nil, abi.ETXTBSY
+	}
+	e := &execFile{f: f, size: st.Size, name: p, id: statID(&st)}
 	// The address space reads the file's pages for as long as any mapping
 	// of it lives, in this process or its forks; the open file is dropped
 	// when the last of them is gone, as os.File closes on collection.
@@ -246,6 +289,7 @@ type execFile struct {
 	f    *vfs.File
 	size int64
 	name string
+	id   fileID
 }
 
 func (e *execFile) ReadAt(b []byte, off int64) (int, error) {

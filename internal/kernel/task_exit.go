@@ -105,10 +105,8 @@ func (t *Task) exitThread() {
 func (t *Task) dropResourcesLocked() {
 	k := t.k
 	if t.MM != nil {
-		if k.mmUsers[t.MM]--; k.mmUsers[t.MM] <= 0 {
-			delete(k.mmUsers, t.MM)
-			t.MM.Release()
-		}
+		k.dropMMLocked(t.MM)
+		t.MM = nil
 	}
 	if t.FDs != nil {
 		t.FDs.DecRef()

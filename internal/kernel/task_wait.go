@@ -45,6 +45,21 @@ func (t *Task) Waitid(idtype int, id int32, options int) (WaitResult, abi.Errno)
 	}
 	switch idtype {
 	case abi.P_ALL, abi.P_PID, abi.P_PGID:
+	case abi.P_PIDFD:
+		g, nonblock, err := t.pidfdGroup(id)
+		if err != 0 {
+			return WaitResult{}, err
+		}
+		if nonblock && options&abi.WNOHANG == 0 {
+			// A non-blocking pidfd never waits (Linux 5.10): EAGAIN
+			// instead of sleeping.
+			r, err := t.Waitid(abi.P_PID, g.Pid(), options|abi.WNOHANG)
+			if err == 0 && r.Pid == 0 {
+				return r, abi.EAGAIN
+			}
+			return r, err
+		}
+		idtype, id = abi.P_PID, g.Pid()
 	default:
 		return WaitResult{}, abi.EINVAL
 	}

@@ -17,7 +17,13 @@ func sysOpenat(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		return 0, err
 	}
 	defer done()
-	f, err := t.Kernel().Config().FS.Openat(t.FS, dir, t.SysrootPath(path), flags, mode)
+	path = t.SysrootPath(path)
+	if flags&abi.O_ACCMODE != abi.O_RDONLY || flags&abi.O_TRUNC != 0 {
+		if err := notRunning(t, dir, path, flags&abi.O_NOFOLLOW == 0); err != 0 {
+			return 0, err
+		}
+	}
+	f, err := t.Kernel().Config().FS.Openat(t.FS, dir, path, flags, mode)
 	if err != 0 {
 		return 0, err
 	}
@@ -315,7 +321,25 @@ func sysTruncate(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	if err != 0 {
 		return 0, err
 	}
+	if err := notRunning(t, nil, path, true); err != 0 {
+		return 0, err
+	}
 	return 0, t.Kernel().Config().FS.Truncate(t.FS, path, int64(a[1]))
+}
+
+// notRunning is ETXTBSY when path names the executable of a live process,
+// which may not be opened for writing or truncated (Linux's
+// get_write_access); a path that does not exist is not running.
+func notRunning(t *kernel.Task, dir *vfs.File, path string, follow bool) abi.Errno {
+	var flags uint32
+	if !follow {
+		flags = abi.AT_SYMLINK_NOFOLLOW
+	}
+	var st abi.Stat_t
+	if t.Kernel().Config().FS.Stat(t.FS, dir, path, flags, &st) == 0 && st.Mode&abi.S_IFMT == abi.S_IFREG && t.Kernel().Running(&st) {
+		return abi.ETXTBSY
+	}
+	return 0
 }
 
 // fsync(2) and fdatasync(2) share a row each; the number tells which.

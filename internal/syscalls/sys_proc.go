@@ -11,11 +11,15 @@ import (
 // clone(2), riscv64 argument order: flags, stack, parent_tid, tls,
 // child_tid. The low byte of flags is the exit signal.
 func sysClone(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	if a[0]&abi.CLONE_PIDFD != 0 && a[0]&abi.CLONE_PARENT_SETTID != 0 {
+		return 0, abi.EINVAL // both would use parent_tid
+	}
 	tid, err := t.Clone(kernel.CloneArgs{
 		Flags:      a[0] &^ abi.CSIGNAL,
 		ExitSignal: int(a[0] & abi.CSIGNAL),
 		Stack:      a[1],
 		ParentTID:  a[2],
+		Pidfd:      a[2],
 		TLS:        a[3],
 		ChildTID:   a[4],
 	})
@@ -58,7 +62,7 @@ func sysClone3(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		sp = stack + stackSize
 	}
 	tid, err := t.Clone(kernel.CloneArgs{Flags: flags, ExitSignal: int(exitSig), Stack: sp,
-		ParentTID: f[3], ChildTID: f[2], TLS: f[7]})
+		Pidfd: f[1], ParentTID: f[3], ChildTID: f[2], TLS: f[7]})
 	return uint64(tid), err
 }
 
@@ -106,23 +110,46 @@ func stringVector(t *kernel.Task, addr uint64, budget *uint64) ([]string, abi.Er
 // execve(2). The argument strings may use a quarter of the stack limit, as
 // Linux allows. On success the new program's registers are in place.
 func sysExecve(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
-	path, err := pathArg(t, a[0])
+	return execveat(t, atFDCWD, a[0], a[1], a[2], 0)
+}
+
+// atFDCWD is AT_FDCWD as a syscall argument register holds it.
+const atFDCWD = ^uint64(-abi.AT_FDCWD - 1)
+
+// execveat(2): the program is found from dirfd, or is dirfd itself with
+// AT_EMPTY_PATH.
+func sysExecveat(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	return execveat(t, a[0], a[1], a[2], a[3], uint32(a[4]))
+}
+
+func execveat(t *kernel.Task, dirfd, pathAddr, argvAddr, envpAddr uint64, flags uint32) (uint64, abi.Errno) {
+	if flags&^(abi.AT_EMPTY_PATH|abi.AT_SYMLINK_NOFOLLOW) != 0 {
+		return 0, abi.EINVAL
+	}
+	dir, path, done, err := pathAt(t, dirfd, pathAddr, flags)
 	if err != 0 {
 		return 0, err
 	}
-	if path == "" {
+	defer done()
+	if path == "" && (flags&abi.AT_EMPTY_PATH == 0 || dir == nil && int32(dirfd) != abi.AT_FDCWD) {
 		return 0, abi.ENOENT
 	}
+	if path == "" && dir == nil {
+		return 0, abi.EACCES // the working directory: a directory
+	}
 	budget := max(t.Limits[abi.RLIMIT_STACK].Cur/4, 32*abi.PageSize)
-	argv, err := stringVector(t, a[1], &budget)
+	argv, err := stringVector(t, argvAddr, &budget)
 	if err != 0 {
 		return 0, err
 	}
-	envp, err := stringVector(t, a[2], &budget)
+	envp, err := stringVector(t, envpAddr, &budget)
 	if err != 0 {
 		return 0, err
 	}
-	if e := t.Exec(t.SysrootPath(path), argv, envp); e != nil {
+	if dir == nil {
+		path = t.SysrootPath(path)
+	}
+	if e := t.ExecAt(dir, path, flags, argv, envp); e != nil {
 		var le *loader.Error
 		if errors.As(e, &le) && le.Errno != 0 {
 			return 0, le.Errno
@@ -192,4 +219,18 @@ func sysWaitid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 func sysSchedYield(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	t.Yield()
 	return 0, 0
+}
+
+func sysPidfdOpen(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	fd, err := t.PidfdOpen(int32(a[0]), uint32(a[1]))
+	return uint64(fd), err
+}
+
+// pidfd_send_signal(2). A siginfo argument is not yet supported (EINVAL),
+// as it needs queued signal information.
+func sysPidfdSendSignal(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	if a[2] != 0 {
+		return 0, abi.EINVAL
+	}
+	return 0, t.PidfdSendSignal(int32(a[0]), int(int32(a[1])), uint32(a[3]))
 }

@@ -74,11 +74,12 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_EXIT_GROUP:      {"exit_group", sysExitGroup, a{fInt32}, fNone, Full, ""},
 
 	// Process life.
-	abi.SYS_CLONE:                  {"clone", sysClone, a{fCloneFlags, fPtr, fPtr, fPtr, fPtr}, fInt, Partial, "no CLONE_PIDFD or namespaces yet (EINVAL)"},
-	abi.SYS_CLONE3:                 {"clone3", sysClone3, a{fPtr, fUint}, fInt, Partial, "no CLONE_PIDFD, set_tid, cgroup or namespaces yet (EINVAL)"},
+	abi.SYS_CLONE:                  {"clone", sysClone, a{fCloneFlags, fPtr, fPtr, fPtr, fPtr}, fInt, Partial, "no namespaces yet (EINVAL)"},
+	abi.SYS_CLONE3:                 {"clone3", sysClone3, a{fPtr, fUint}, fInt, Partial, "no set_tid, cgroup or namespaces yet (EINVAL)"},
 	abi.SYS_EXECVE:                 {"execve", sysExecve, a{fPath, fStrings, fStrings}, fInt, Full, ""},
+	abi.SYS_EXECVEAT:               {"execveat", sysExecveat, a{fAtFD, fPath, fStrings, fStrings, fAtFlags}, fInt, Partial, "not yet from an O_PATH descriptor"},
 	abi.SYS_WAIT4:                  {"wait4", sysWait4, a{fInt32, fPtr, fHex, fPtr}, fInt, Partial, "exits only; stopped and continued children come with job control"},
-	abi.SYS_WAITID:                 {"waitid", sysWaitid, a{fInt32, fInt32, fPtr, fHex, fPtr}, fInt, Partial, "exits only; no P_PIDFD yet"},
+	abi.SYS_WAITID:                 {"waitid", sysWaitid, a{fInt32, fInt32, fPtr, fHex, fPtr}, fInt, Partial, "exits only; stopped and continued children come with job control"},
 	abi.SYS_GETPRIORITY:            {"getpriority", sysGetpriority, a{fInt32, fInt32}, fInt, Full, ""},
 	abi.SYS_SETPRIORITY:            {"setpriority", sysSetpriority, a{fInt32, fInt32, fInt32}, fInt, Full, ""},
 	abi.SYS_SCHED_SETSCHEDULER:     {"sched_setscheduler", sysSchedSetscheduler, a{fInt32, fInt32, fPtr}, fInt, Full, ""},
@@ -90,6 +91,8 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_SCHED_RR_GET_INTERVAL:  {"sched_rr_get_interval", sysSchedRRGetInterval, a{fInt32, fPtr}, fInt, Full, ""},
 	abi.SYS_SCHED_GETAFFINITY:      {"sched_getaffinity", sysSchedGetaffinity, a{fInt32, fUint, fPtr}, fInt, Full, "one virtual CPU"},
 	abi.SYS_SCHED_SETAFFINITY:      {"sched_setaffinity", sysSchedSetaffinity, a{fInt32, fUint, fPtr}, fInt, Full, "one virtual CPU"},
+	abi.SYS_PIDFD_OPEN:             {"pidfd_open", sysPidfdOpen, a{fInt32, fHex}, fFD, Full, ""},
+	abi.SYS_PIDFD_SEND_SIGNAL:      {"pidfd_send_signal", sysPidfdSendSignal, a{fFD, fSignal, fPtr, fHex}, fInt, Partial, "no siginfo argument yet"},
 	abi.SYS_SCHED_YIELD:            {"sched_yield", sysSchedYield, a{}, fInt, Full, ""},
 	abi.SYS_FUTEX:                  {"futex", sysFutex, a{fPtr, fFutexOp, fUint, fPtr, fPtr, fHex}, fInt, Partial, "no priority-inheritance operations"},
 
