@@ -157,6 +157,7 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "futex"},
 		{name: "execself", args: tempDirArg},
 		{name: "sched"},
+		{name: "stopcont"},
 	}
 	for _, tc := range cases {
 		name := tc.name

@@ -12,6 +12,12 @@
 // and bench exits 1 after the table. When the vessel binary does not exist,
 // its column says n/a and that is not a failure. Speed is checked here,
 // never in a timed test (see DESIGN.md, Tests).
+//
+// The process rows (fork, vfork, exec, threads, futex) time N operations
+// and subtract the time of the same program doing none, so their cells
+// show the cost of one operation without the program's start-up and exit.
+// The memory row weighs idle forked children instead of timing anything;
+// mem.go says how.
 package main
 
 import (
@@ -38,6 +44,18 @@ type workload struct {
 	args  []string // program arguments
 	reps  int      // program runs per measurement; cells show time per run
 	calls int      // if > 0, also show time per call, the run making this many
+	// base, if not nil, are the arguments of a run that makes no calls.
+	// Then a measurement is the args run minus the base run, divided by
+	// calls, and cells show only that, per unit.
+	base []string
+	unit string // what one call is ("fork"); "call" if empty
+	// helper, if set, is another testdata/guest program built alongside;
+	// the path of its build for the runner's architecture is appended to
+	// args and base.
+	helper string
+	// mem makes this a memory row: each run is weighed (see weigh) rather
+	// than timed, and cells show KiB per unit.
+	mem bool
 	// traced runs each runner with its syscall tracer writing to /dev/null:
 	// qemu-riscv64 -strace, vessel --strace-file. Native has none.
 	traced bool
@@ -45,19 +63,38 @@ type workload struct {
 
 // A runner is one column: how to start a built program.
 type runner struct {
-	name string
-	cmd  func(w *built) []string // nil: not available (n/a)
+	name   string
+	native bool                    // runs the host build, not the riscv64 one
+	cmd    func(w *built) []string // nil: not available (n/a)
 }
 
-// built holds a workload's two binaries.
+// binaries are one program's two builds.
+type binaries struct{ native, riscv string }
+
+// built holds a workload's two binaries and its helper's.
 type built struct {
 	workload
-	native, riscv string
+	binaries
+	helperBin binaries
+}
+
+// argv is the command line that runs b under r with args.
+func (b *built) argv(r runner, args []string) []string {
+	argv := append(r.cmd(b), args...)
+	if b.helper != "" {
+		if r.native {
+			argv = append(argv, b.helperBin.native)
+		} else {
+			argv = append(argv, b.helperBin.riscv)
+		}
+	}
+	return argv
 }
 
 // A cell is one runner's result for one workload.
 type cell struct {
-	best time.Duration // per measurement (reps runs)
+	best time.Duration // per measurement (reps runs), or per call with base
+	mem  memory        // memory rows: per unit
 	err  error         // the run failed
 	na   bool          // the runner is not available
 }
@@ -74,11 +111,19 @@ func bench() int {
 	timeout := flag.Duration("timeout", 10*time.Minute, "limit for one program run")
 	flag.Parse()
 
+	// The process rows' N keeps a measurement under about 2 s on the
+	// slowest runner, qemu-riscv64, whose every guest fork forks qemu.
 	workloads := []workload{
 		{name: fmt.Sprintf("compute (scale %d)", *scale), src: "compute", args: []string{fmt.Sprint(*scale)}, reps: 1},
 		{name: "null syscall: getppid ×1e6", src: "syscall_loop", args: []string{"1000000"}, reps: 1, calls: 1000000},
 		{name: "null syscall, traced to /dev/null: getppid ×1e5", src: "syscall_loop", args: []string{"100000"}, reps: 1, calls: 100000, traced: true},
 		{name: "static hello start (per run, ×20)", src: "hello", reps: 20},
+		{name: "fork+exit+wait ×1000 (per fork)", src: "bench_fork", args: []string{"fork", "1000"}, base: []string{"fork", "0"}, reps: 1, calls: 1000, unit: "fork"},
+		{name: "vfork+exit+wait ×1000 (per vfork)", src: "bench_fork", args: []string{"vfork", "1000"}, base: []string{"vfork", "0"}, reps: 1, calls: 1000, unit: "vfork"},
+		{name: "fork+exec+wait of a static true ×100 (per run)", src: "bench_exec", args: []string{"100"}, base: []string{"0"}, helper: "bench_true", reps: 1, calls: 100, unit: "run"},
+		{name: "thread create+join ×2000 (per thread)", src: "bench_thread", args: []string{"2000"}, base: []string{"0"}, reps: 1, calls: 2000, unit: "thread"},
+		{name: "futex ping-pong, 2 threads ×50000 (per round trip)", src: "bench_futex", args: []string{"50000"}, base: []string{"0"}, reps: 1, calls: 50000, unit: "round trip"},
+		{name: "memory per idle forked child, 100 children (KiB)", src: "bench_idle", args: []string{"100"}, base: []string{"0"}, reps: 1, calls: 100, unit: "child", mem: true},
 	}
 
 	dir, err := os.MkdirTemp("", "vessel-bench-")
@@ -88,10 +133,22 @@ func bench() int {
 	defer os.RemoveAll(dir)
 
 	var bs []*built
+	bins := make(map[string]binaries) // by source; rows may share one
 	for _, w := range workloads {
-		b, err := build(w, *src, dir)
-		if err != nil {
-			return fail(err)
+		b := &built{workload: w}
+		for _, p := range []struct {
+			src string
+			bin *binaries
+		}{{w.src, &b.binaries}, {w.helper, &b.helperBin}} {
+			if p.src == "" {
+				continue
+			}
+			if _, ok := bins[p.src]; !ok {
+				if bins[p.src], err = build(p.src, *src, dir); err != nil {
+					return fail(err)
+				}
+			}
+			*p.bin = bins[p.src]
 		}
 		bs = append(bs, b)
 	}
@@ -108,26 +165,28 @@ func bench() int {
 		vesselNote += " (not found: n/a)"
 	}
 	runners := []runner{
-		{"native", func(b *built) []string { return []string{b.native} }},
-		{"qemu-riscv64", func(b *built) []string {
+		{"native", true, func(b *built) []string { return []string{b.native} }},
+		{"qemu-riscv64", false, func(b *built) []string {
 			if b.traced {
 				return []string{"qemu-riscv64", "-strace", "-D", os.DevNull, b.riscv}
 			}
 			return []string{"qemu-riscv64", b.riscv}
 		}},
-		{"vessel", vesselCmd},
+		{"vessel", false, vesselCmd},
 	}
 
 	failed := false
 	rows := make([][]cell, len(bs))
 	for i, b := range bs {
 		// qemu-riscv64's output is the reference the others must match.
-		ref, err := run(context.Background(), append(runners[1].cmd(b), b.args...))
-		if err != nil {
-			ref = "" // its cell will say FAIL too
+		// With standard input at EOF a memory row's program ends at once.
+		ref := reference(runners[1], b, b.args)
+		var baseRef string
+		if b.base != nil {
+			baseRef = reference(runners[1], b, b.base)
 		}
 		for _, r := range runners {
-			c := measure(r, b, ref, *runs, *timeout)
+			c := measure(r, b, ref, baseRef, *runs, *timeout)
 			if c.err != nil {
 				failed = true
 				fmt.Fprintf(os.Stderr, "bench: %s under %s: %v\n", b.name, r.name, c.err)
@@ -144,8 +203,13 @@ func bench() int {
 	for i, b := range bs {
 		c := rows[i]
 		fmt.Fprintf(&t, "| %s | %s | %s | %s | %s | %s |\n", b.name,
-			format(b, c[0]), format(b, c[1]), format(b, c[2]), ratio(c[2], c[1]), ratio(c[2], c[0]))
+			format(b, c[0]), format(b, c[1]), format(b, c[2]), ratio(b, c[2], c[1]), ratio(b, c[2], c[0]))
 	}
+	t.WriteString("\nRows timed per fork, thread, ...: (time of N operations − time of the same program doing none) / N.\n" +
+		"qemu-riscv64 runs vfork as a plain fork.\n" +
+		"Memory per idle child: (with K children asleep − with none) / K of the Pss summed over the runner's host\n" +
+		"processes (natively and under qemu-riscv64 one per guest process, under vessel one for all), plus what the\n" +
+		"kernel's KernelStack + PageTables + SUnreclaim in /proc/meminfo grew by, shown in brackets.\n")
 	fmt.Fprintf(&t, "\nThe event bus with nobody listening costs %s per syscall (the check each syscall makes).\n", busCost())
 	fmt.Print(t.String())
 	if *out != "" {
@@ -159,49 +223,101 @@ func bench() int {
 	return 0
 }
 
-// build compiles w's source for the host and for riscv64 into dir.
-func build(w workload, src, dir string) (*built, error) {
-	c := filepath.Join(src, w.src+".c")
-	b := &built{workload: w,
-		native: filepath.Join(dir, w.src+"-native"),
-		riscv:  filepath.Join(dir, w.src+"-riscv64")}
+// build compiles testdata/guest/name.c, found in src, for the host and
+// for riscv64 into dir.
+func build(name, src, dir string) (binaries, error) {
+	c := filepath.Join(src, name+".c")
+	b := binaries{
+		native: filepath.Join(dir, name+"-native"),
+		riscv:  filepath.Join(dir, name+"-riscv64")}
 	for _, args := range [][]string{
 		{"cc", "-O2", "-static", "-o", b.native, c, "-lm"},
 		{"riscv64-linux-gnu-gcc", "-O2", "-static", "-o", b.riscv, c, "-lm"},
 	} {
 		if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("%s: %v\n%s", strings.Join(args, " "), err, out)
+			return binaries{}, fmt.Errorf("%s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 	}
 	return b, nil
 }
 
-// measure runs b under r n times, each measurement being b.reps runs, and
-// keeps the best. Every run must exit 0 and print ref.
-func measure(r runner, b *built, ref string, n int, timeout time.Duration) cell {
+// reference is what b prints with args under r, or "" if that fails (its
+// cell will say FAIL too).
+func reference(r runner, b *built, args []string) string {
+	out, err := run(context.Background(), b.argv(r, args))
+	if err != nil {
+		return ""
+	}
+	return out
+}
+
+// measure runs b under r n times and keeps the best measurement: the least
+// time or, in a memory row, the least memory. Every run must exit 0 and
+// print ref, or baseRef for a base run.
+func measure(r runner, b *built, ref, baseRef string, n int, timeout time.Duration) cell {
 	if r.cmd == nil {
 		return cell{na: true}
 	}
-	argv := append(r.cmd(b), b.args...)
 	var c cell
 	for i := 0; i < n; i++ {
-		start := time.Now()
-		for j := 0; j < b.reps; j++ {
-			ctx, cancel := context.WithTimeout(context.Background(), timeout)
-			out, err := run(ctx, argv)
-			cancel()
-			if err == nil && out != ref {
-				err = fmt.Errorf("output differs from qemu-riscv64's:\n%s\nwant:\n%s", out, ref)
-			}
+		if b.mem {
+			m, err := weighOnce(r, b, ref, baseRef, timeout)
 			if err != nil {
 				return cell{err: err}
 			}
+			if i == 0 || m.total() < c.mem.total() {
+				c.mem = m
+			}
+			continue
 		}
-		if d := time.Since(start); c.best == 0 || d < c.best {
+		d, err := timeOnce(b.argv(r, b.args), b.reps, ref, timeout)
+		if err == nil && b.base != nil {
+			var base time.Duration
+			base, err = timeOnce(b.argv(r, b.base), b.reps, baseRef, timeout)
+			d = (d - base) / time.Duration(b.calls)
+		}
+		if err != nil {
+			return cell{err: err}
+		}
+		if i == 0 || d < c.best {
 			c.best = d
 		}
 	}
 	return c
+}
+
+// timeOnce is one measurement: the wall time of reps runs of argv, each of
+// which must exit 0 and print ref.
+func timeOnce(argv []string, reps int, ref string, timeout time.Duration) (time.Duration, error) {
+	start := time.Now()
+	for j := 0; j < reps; j++ {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		out, err := run(ctx, argv)
+		cancel()
+		if err == nil && out != ref {
+			err = fmt.Errorf("output differs from qemu-riscv64's:\n%s\nwant:\n%s", out, ref)
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	return time.Since(start), nil
+}
+
+// weighOnce is one measurement of a memory row: b's memory with args minus
+// with base, per call.
+func weighOnce(r runner, b *built, ref, baseRef string, timeout time.Duration) (memory, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	base, err := weigh(ctx, b.argv(r, b.base), baseRef)
+	if err != nil {
+		return memory{}, err
+	}
+	m, err := weigh(ctx, b.argv(r, b.args), ref)
+	if err != nil {
+		return memory{}, err
+	}
+	return m.sub(base).div(b.calls), nil
 }
 
 // run runs argv and returns its stdout; a non-zero exit is an error that
@@ -215,22 +331,35 @@ func run(ctx context.Context, argv []string) (string, error) {
 		return "", fmt.Errorf("%s: timed out", argv[0])
 	}
 	if err != nil {
-		msg := stderr.String()
-		if len(msg) > 500 {
-			msg = msg[:500] + "..."
-		}
-		return "", fmt.Errorf("%s: %v: %s", strings.Join(argv, " "), err, strings.TrimSpace(msg))
+		return "", fmt.Errorf("%s: %v: %s", strings.Join(argv, " "), err, clip(stderr.String()))
 	}
 	return stdout.String(), nil
 }
 
-// format shows a cell's time per run and, for syscall loops, per call.
+// clip is the start of a program's stderr, for an error message.
+func clip(msg string) string {
+	if len(msg) > 500 {
+		msg = msg[:500] + "..."
+	}
+	return strings.TrimSpace(msg)
+}
+
+// format shows a cell's time per run and, for syscall loops, per call;
+// with a base, only the time per call; for memory, KiB per unit.
 func format(b *built, c cell) string {
 	switch {
 	case c.na:
 		return "n/a"
 	case c.err != nil:
 		return "FAIL"
+	case b.mem:
+		return fmt.Sprintf("%.0f KiB/%s (%.0f kernel)", c.mem.total(), b.unit, c.mem.kernel)
+	case b.base != nil:
+		unit := b.unit
+		if unit == "" {
+			unit = "call"
+		}
+		return dur(c.best) + "/" + unit
 	}
 	per := c.best / time.Duration(b.reps)
 	s := dur(per)
@@ -240,12 +369,19 @@ func format(b *built, c cell) string {
 	return s
 }
 
-// ratio is a's time over b's, or n/a.
-func ratio(a, b cell) string {
-	if a.na || b.na || a.err != nil || b.err != nil || b.best == 0 {
+// ratio is a's time (or memory, in w's memory row) over b's, or n/a.
+func ratio(w *built, a, b cell) string {
+	x, y := float64(a.best), float64(b.best)
+	if w.mem {
+		x, y = a.mem.total(), b.mem.total()
+	}
+	if a.na || b.na || a.err != nil || b.err != nil || y <= 0 {
 		return "n/a"
 	}
-	return fmt.Sprintf("%.1f×", float64(a.best)/float64(b.best))
+	if x < y {
+		return fmt.Sprintf("%.2g×", x/y) // 0.071×: keep two digits
+	}
+	return fmt.Sprintf("%.1f×", x/y)
 }
 
 // dur prints d with three significant digits in a unit that suits it.

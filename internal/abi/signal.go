@@ -86,16 +86,19 @@ const (
 
 // si_code values for faults.
 const (
-	SI_USER     = 0
-	SI_KERNEL   = 0x80
-	SI_TKILL    = -6
-	SEGV_MAPERR = 1
-	SEGV_ACCERR = 2
-	BUS_ADRALN  = 1
-	BUS_ADRERR  = 2
-	ILL_ILLOPC  = 1
-	TRAP_BRKPT  = 1
-	CLD_EXITED  = 1
-	CLD_KILLED  = 2
-	CLD_DUMPED  = 3
+	SI_USER       = 0
+	SI_KERNEL     = 0x80
+	SI_TKILL      = -6
+	SEGV_MAPERR   = 1
+	SEGV_ACCERR   = 2
+	BUS_ADRALN    = 1
+	BUS_ADRERR    = 2
+	ILL_ILLOPC    = 1
+	TRAP_BRKPT    = 1
+	CLD_EXITED    = 1
+	CLD_KILLED    = 2
+	CLD_DUMPED    = 3
+	CLD_TRAPPED   = 4
+	CLD_STOPPED   = 5
+	CLD_CONTINUED = 6
 )

@@ -58,7 +58,7 @@ func (k *Kernel) runLocked(t *Task) {
 // Preconditions: Kernel.mu is held.
 func (k *Kernel) wakeLocked(t *Task) {
 	switch t.State() {
-	case StateSleeping, StateDisk:
+	case StateSleeping, StateDisk, StateStopped:
 		k.enqueueLocked(t, true)
 	case StateNew:
 		k.enqueueLocked(t, false)

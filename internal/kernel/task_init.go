@@ -157,6 +157,6 @@ func (k *Kernel) Signal(pid int32, sig int) abi.Errno {
 	if t == nil || t.tg.Pid() != pid || t.tg.zombie {
 		return abi.ESRCH
 	}
-	k.signalGroupLocked(t.tg, sig)
+	k.sendLocked(t.tg, nil, sig, true)
 	return 0
 }

@@ -34,6 +34,7 @@ func (t *Task) run() {
 	t.resumed = false
 	budget := t.resumeBudget()
 	for !t.exiting && !t.tg.exiting.Load() {
+		t.stopIfAsked()
 		before := t.Hart.Instret
 		exit := t.Hart.Run(budget)
 		ran := t.Hart.Instret - before

@@ -36,9 +36,9 @@ func (t *Task) Wait4(pid int32, options int) (WaitResult, abi.Errno) {
 }
 
 // Waitid waits for a child selected by idtype and id to change state, as
-// waitid(2) (see Linux's do_wait): ECHILD when there is no such child,
-// EINTR when the caller must exit first. Only exits are reported; stops
-// and continues come with job control.
+// waitid(2) (see Linux's do_wait): an exit (WEXITED), a stop (WSTOPPED,
+// once per stop) or a continue (WCONTINUED, once); ECHILD when there is no
+// such child, EINTR when the caller must exit first.
 func (t *Task) Waitid(idtype int, id int32, options int) (WaitResult, abi.Errno) {
 	if options&^waitidOptions != 0 || options&(abi.WEXITED|abi.WSTOPPED|abi.WCONTINUED) == 0 {
 		return WaitResult{}, abi.EINVAL
@@ -80,15 +80,30 @@ func (t *Task) Waitid(idtype int, id int32, options int) (WaitResult, abi.Errno)
 				continue
 			}
 			found = true
-			if !c.zombie || options&abi.WEXITED == 0 {
-				continue
+			r := WaitResult{Pid: c.Pid(), UID: c.Leader.Creds.UID}
+			switch {
+			case c.zombie && options&abi.WEXITED != 0:
+				r.Status, r.Usage = c.status, c.deadThreads
+				r.Usage.add(c.reapedChildren)
+				if options&abi.WNOWAIT == 0 {
+					k.reapLocked(c)
+				}
+				return r, 0
+			case c.zombie:
+			case c.stopNotify && options&abi.WSTOPPED != 0:
+				// Stopped: 0x7f with the signal above it (WIFSTOPPED).
+				r.Status = int32(c.stopSig)<<8 | 0x7f
+				if options&abi.WNOWAIT == 0 {
+					c.stopNotify = false
+				}
+				return r, 0
+			case c.contNotify && options&abi.WCONTINUED != 0:
+				r.Status = 0xffff // WIFCONTINUED
+				if options&abi.WNOWAIT == 0 {
+					c.contNotify = false
+				}
+				return r, 0
 			}
-			r := WaitResult{Pid: c.Pid(), Status: c.status, UID: c.Leader.Creds.UID, Usage: c.deadThreads}
-			r.Usage.add(c.reapedChildren)
-			if options&abi.WNOWAIT == 0 {
-				k.reapLocked(c)
-			}
-			return r, 0
 		}
 		if !found {
 			return WaitResult{}, abi.ECHILD

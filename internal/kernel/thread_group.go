@@ -21,7 +21,14 @@ type ThreadGroup struct {
 	subreaper  bool        // PR_SET_CHILD_SUBREAPER
 	childExit  waitQueue   // threads in wait4/waitid for a child of this group
 	vforkDone  waitQueue   // a vfork parent waiting for this child to exec or exit
-	vforking   bool        // made by CLONE_VFORK, not yet exec'd or exited
+
+	// Group stop (SIGSTOP and friends) and continue, guarded by Kernel.mu
+	// (stopping is also read without it by the threads' run loops).
+	stopping   atomic.Bool
+	stopSig    int       // the signal that stopped the group
+	stopNotify bool      // a stop not yet reported to wait(WUNTRACED)
+	contNotify bool      // a continue not yet reported to wait(WCONTINUED)
+	stopped    waitQueue // threads in state T
 
 	// Accounting, guarded by Kernel.mu: threads that have exited, and
 	// reaped children with their own reaped descendants (RUSAGE_CHILDREN).

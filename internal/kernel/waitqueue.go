@@ -39,7 +39,7 @@ func (k *Kernel) wakeAllLocked(q *waitQueue) {
 // Preconditions: Kernel.mu is held.
 func (k *Kernel) wakeThreadsLocked(g *ThreadGroup, t *Task) {
 	for _, x := range g.threads {
-		if x != t && x.State() == StateSleeping && x.waitingOn != nil {
+		if s := x.State(); x != t && (s == StateSleeping || s == StateStopped) && x.waitingOn != nil {
 			x.waitingOn.remove(x)
 			x.waitingOn = nil
 			k.wakeLocked(x)
@@ -66,6 +66,14 @@ const (
 //
 // Preconditions: Kernel.mu is held; it is held again on return.
 func (t *Task) sleepLocked(q *waitQueue, deadline time.Time) sleepOutcome {
+	return t.waitLocked(q, deadline, StateSleeping)
+}
+
+// waitLocked is sleepLocked in the given state: S, or T for a stopped
+// task.
+//
+// Preconditions: Kernel.mu is held; it is held again on return.
+func (t *Task) waitLocked(q *waitQueue, deadline time.Time, state State) sleepOutcome {
 	k := t.k
 	if t.mustExitLocked() {
 		return interrupted
@@ -93,7 +101,7 @@ func (t *Task) sleepLocked(q *waitQueue, deadline time.Time) sleepOutcome {
 			})
 		}
 	}
-	t.setState(StateSleeping)
+	t.setState(state)
 	t.VolSwitches++
 	k.switchFromLocked(t, switchBlocked)
 	k.mu.Unlock()

@@ -192,7 +192,12 @@ func sysWaitid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		var si [128]byte
 		if r.Pid != 0 {
 			code, status := abi.CLD_EXITED, r.Status>>8&0xff
-			if sig := r.Status & 0x7f; sig != 0 {
+			switch sig := r.Status & 0x7f; {
+			case r.Status == 0xffff:
+				code, status = abi.CLD_CONTINUED, abi.SIGCONT
+			case sig == 0x7f:
+				code = abi.CLD_STOPPED
+			case sig != 0:
 				code, status = abi.CLD_KILLED, sig
 				if r.Status&0x80 != 0 {
 					code = abi.CLD_DUMPED
@@ -233,4 +238,19 @@ func sysPidfdSendSignal(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		return 0, abi.EINVAL
 	}
 	return 0, t.PidfdSendSignal(int32(a[0]), int(int32(a[1])), uint32(a[3]))
+}
+
+func sysKill(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	return 0, t.Kill(int32(a[0]), int(int32(a[1])))
+}
+
+func sysTgkill(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	if int32(a[0]) <= 0 {
+		return 0, abi.EINVAL
+	}
+	return 0, t.Tgkill(int32(a[0]), int32(a[1]), int(int32(a[2])))
+}
+
+func sysTkill(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	return 0, t.Tgkill(-1, int32(a[0]), int(int32(a[1])))
 }
