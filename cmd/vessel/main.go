@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"slices"
@@ -51,6 +52,13 @@ a usage error.
 `
 
 func main() {
+	// One virtual CPU runs one task at a time, and handing the CPU token
+	// from goroutine to goroutine is several times cheaper when Go does not
+	// wake a second thread for each hand-off (see DESIGN.md, facts). The
+	// user's GOMAXPROCS still wins.
+	if os.Getenv("GOMAXPROCS") == "" {
+		runtime.GOMAXPROCS(1)
+	}
 	// VESSEL_CPUPROFILE=FILE writes a Go CPU profile of vessel itself, for
 	// work on vessel's speed.
 	if p := os.Getenv("VESSEL_CPUPROFILE"); p != "" {

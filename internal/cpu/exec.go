@@ -25,6 +25,11 @@ func (h *Hart) Run(budget uint64) Exit {
 		h.FlushTLB()
 		h.FlushICache()
 	}
+	if h.codeEpoch != h.icache.epoch {
+		// Another sharer dropped code this hart's fetch TLB may lead to.
+		h.tlb.flushExec()
+		h.codeEpoch = h.icache.epoch
+	}
 	pc := h.PC
 	if pc&1 != 0 {
 		// Linux sends SIGBUS (BUS_ADRALN) for a misaligned fetch.
@@ -37,7 +42,7 @@ func (h *Hart) Run(budget uint64) Exit {
 	// forces a lookup.
 	var cp *codePage
 	cpVPN := noVPN
-	h.icache.dropped = false
+	h.dropped = false
 
 	for n < budget {
 		if vpn := pc >> pageShift; vpn != cpVPN {
@@ -213,8 +218,8 @@ func (h *Hart) Run(budget uint64) Exit {
 				p[a&pageMask] = byte(x[in.Rs2&31])
 			} else if !h.storeSlow(a, 1, x[in.Rs2&31]) {
 				return h.stop(pc, n, h.fault)
-			} else if h.icache.dropped {
-				h.icache.dropped, cpVPN = false, noVPN
+			} else if h.dropped {
+				h.dropped, cpVPN = false, noVPN
 			}
 			pc += uint64(in.Len)
 		case opSH:
@@ -223,8 +228,8 @@ func (h *Hart) Run(budget uint64) Exit {
 				binary.LittleEndian.PutUint16(p[a&pageMask:], uint16(x[in.Rs2&31]))
 			} else if !h.storeSlow(a, 2, x[in.Rs2&31]) {
 				return h.stop(pc, n, h.fault)
-			} else if h.icache.dropped {
-				h.icache.dropped, cpVPN = false, noVPN
+			} else if h.dropped {
+				h.dropped, cpVPN = false, noVPN
 			}
 			pc += uint64(in.Len)
 		case opSW:
@@ -233,8 +238,8 @@ func (h *Hart) Run(budget uint64) Exit {
 				binary.LittleEndian.PutUint32(p[a&pageMask:], uint32(x[in.Rs2&31]))
 			} else if !h.storeSlow(a, 4, x[in.Rs2&31]) {
 				return h.stop(pc, n, h.fault)
-			} else if h.icache.dropped {
-				h.icache.dropped, cpVPN = false, noVPN
+			} else if h.dropped {
+				h.dropped, cpVPN = false, noVPN
 			}
 			pc += uint64(in.Len)
 		case opSD:
@@ -243,8 +248,8 @@ func (h *Hart) Run(budget uint64) Exit {
 				binary.LittleEndian.PutUint64(p[a&pageMask:], x[in.Rs2&31])
 			} else if !h.storeSlow(a, 8, x[in.Rs2&31]) {
 				return h.stop(pc, n, h.fault)
-			} else if h.icache.dropped {
-				h.icache.dropped, cpVPN = false, noVPN
+			} else if h.dropped {
+				h.dropped, cpVPN = false, noVPN
 			}
 			pc += uint64(in.Len)
 		case opFSW:
@@ -253,8 +258,8 @@ func (h *Hart) Run(budget uint64) Exit {
 				binary.LittleEndian.PutUint32(p[a&pageMask:], uint32(h.F[in.Rs2&31]))
 			} else if !h.storeSlow(a, 4, h.F[in.Rs2&31]) {
 				return h.stop(pc, n, h.fault)
-			} else if h.icache.dropped {
-				h.icache.dropped, cpVPN = false, noVPN
+			} else if h.dropped {
+				h.dropped, cpVPN = false, noVPN
 			}
 			pc += uint64(in.Len)
 		case opFSD:
@@ -263,8 +268,8 @@ func (h *Hart) Run(budget uint64) Exit {
 				binary.LittleEndian.PutUint64(p[a&pageMask:], h.F[in.Rs2&31])
 			} else if !h.storeSlow(a, 8, h.F[in.Rs2&31]) {
 				return h.stop(pc, n, h.fault)
-			} else if h.icache.dropped {
-				h.icache.dropped, cpVPN = false, noVPN
+			} else if h.dropped {
+				h.dropped, cpVPN = false, noVPN
 			}
 			pc += uint64(in.Len)
 
@@ -403,7 +408,7 @@ func (h *Hart) Run(budget uint64) Exit {
 			pc += uint64(in.Len)
 		case opFENCE_I:
 			h.FlushICache()
-			h.icache.dropped, cpVPN = false, noVPN
+			h.dropped, cpVPN = false, noVPN
 			pc += uint64(in.Len)
 		case opECALL:
 			return h.stop(pc, n, Exit{Reason: ExitEcall, Inst: in.Raw})
@@ -423,8 +428,8 @@ func (h *Hart) Run(budget uint64) Exit {
 			if !h.execAMO(in) {
 				return h.stop(pc, n, h.fault)
 			}
-			if h.icache.dropped {
-				h.icache.dropped, cpVPN = false, noVPN
+			if h.dropped {
+				h.dropped, cpVPN = false, noVPN
 			}
 			pc += uint64(in.Len)
 

@@ -97,8 +97,14 @@ type Hart struct {
 	resAddr  uint64
 	resValue uint64
 
-	tlb    tlb    // software TLB (tlb.go)
-	icache icache // decoded-instruction cache (icache.go)
+	tlb    tlb     // software TLB (tlb.go)
+	icache *icache // decoded-instruction cache (icache.go), shared by ShareCode
+	// codeEpoch is the icache epoch this hart's fetch TLB was filled in;
+	// another sharer's drop moves the epoch on and Run refills.
+	codeEpoch uint64
+	// dropped is set whenever this hart drops a codePage; Run clears it
+	// and forgets its current codePage.
+	dropped bool
 
 	// fault is the exit a slow path returns through Run after a failed
 	// memory access.
@@ -111,9 +117,8 @@ type Hart struct {
 // New returns a hart with all registers zero that runs in mem (which may be
 // nil until SetMemory is called; Run needs a memory).
 func New(mem Memory) *Hart {
-	h := &Hart{Mem: mem}
+	h := &Hart{Mem: mem, icache: newICache()}
 	h.tlb.flush()
-	h.icache.init()
 	if mem != nil {
 		h.gen = mem.Generation()
 	}
@@ -135,11 +140,55 @@ func (h *Hart) SetMemory(m Memory) {
 // does not show it; Run also does it itself when Mem.Generation changes.
 func (h *Hart) FlushTLB() { h.tlb.flush() }
 
+// FlushTLBKeepCode is FlushTLB for a change of the address space that
+// leaves the contents of its pages as they were (fork making private pages
+// copy-on-write): the translations go, the decoded code stays, and the
+// hart takes the memory's new generation as seen.
+func (h *Hart) FlushTLBKeepCode() {
+	h.tlb.flush()
+	if h.Mem != nil {
+		h.gen = h.Mem.Generation()
+	}
+}
+
 // FlushICache drops every decoded instruction, as fence.i does; the kernel
 // calls it for riscv_flush_icache or after writing code into guest memory.
 func (h *Hart) FlushICache() {
 	h.icache.flush()
+	h.dropped = true
 	h.tlb.flushExec()
+	h.codeEpoch = h.icache.epoch
+}
+
+// InheritCode gives h, a fork child's hart whose memory holds the same
+// pages as o's, the code o has decoded, so that the child does not decode
+// it again. Each keeps its own cache from then on: a page either drops, or
+// writes, is dropped for that one alone. The codePages themselves are
+// shared until dropped, so only one of the harts may run at a time.
+func (h *Hart) InheritCode(o *Hart) {
+	for p, cp := range o.icache.pages {
+		if h.icache.pages[p] == nil {
+			h.icache.pages[p] = cp
+			cp.refs++
+		}
+	}
+	if h.Mem != nil {
+		h.gen = h.Mem.Generation()
+	}
+	h.tlb.flushExec()
+	h.codeEpoch = h.icache.epoch
+}
+
+// ShareCode makes h use o's decoded-instruction cache: harts of one
+// address space (threads) decode each page once between them. Only one of
+// them may run at a time. A page one of them writes is dropped for all; a
+// write through another sharer's stale write translation is seen after
+// fence.i (FlushICache), as the RISC-V specification requires of code
+// modified by another hart.
+func (h *Hart) ShareCode(o *Hart) {
+	h.icache = o.icache
+	h.tlb.flushExec()
+	h.codeEpoch = h.icache.epoch
 }
 
 // ClearReservation invalidates the LR/SC reservation, so that the next

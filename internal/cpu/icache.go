@@ -32,18 +32,20 @@ const (
 type codePage struct {
 	insts [slotsPerPage]Inst
 	page  *Page
+	refs  int // the icaches that hold it (InheritCode shares codePages)
 }
 
-// icache is the set of codePages of one hart, by host page.
+// icache is the set of codePages of one hart, or of the harts that share
+// it (ShareCode), by host page.
 type icache struct {
 	pages map[*Page]*codePage
 	free  []*codePage
-	// dropped is set whenever a codePage is dropped; Run clears it and
-	// forgets its current codePage.
-	dropped bool
+	// epoch moves on whenever a codePage is dropped, so that a sharer
+	// whose fetch TLB may lead to it forgets that TLB before it runs.
+	epoch uint64
 }
 
-func (c *icache) init() { c.pages = make(map[*Page]*codePage) }
+func newICache() *icache { return &icache{pages: make(map[*Page]*codePage)} }
 
 // get returns the codePage of p, making an empty one if there is none.
 func (c *icache) get(p *Page) *codePage {
@@ -59,14 +61,15 @@ func (c *icache) get(p *Page) *codePage {
 	} else {
 		cp = new(codePage)
 	}
-	cp.page = p
+	cp.page, cp.refs = p, 1
 	c.pages[p] = cp
 	return cp
 }
 
-// release moves cp to the free list.
+// release drops c's hold on cp, which goes to the free list once no icache
+// holds it.
 func (c *icache) release(cp *codePage) {
-	if len(c.free) < maxFreePages {
+	if cp.refs--; cp.refs == 0 && len(c.free) < maxFreePages {
 		c.free = append(c.free, cp)
 	}
 }
@@ -77,7 +80,7 @@ func (c *icache) flush() {
 		delete(c.pages, p)
 		c.release(cp)
 	}
-	c.dropped = true
+	c.epoch++
 }
 
 // dropCode drops one codePage and the fetch TLB entries that lead to it.
@@ -89,7 +92,9 @@ func (h *Hart) dropCode(cp *codePage) {
 	}
 	delete(h.icache.pages, cp.page)
 	h.icache.release(cp)
-	h.icache.dropped = true
+	h.icache.epoch++
+	h.codeEpoch = h.icache.epoch
+	h.dropped = true
 }
 
 // codeAt returns the codePage for the instruction at pc, through the fetch

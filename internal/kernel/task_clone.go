@@ -85,10 +85,15 @@ func (t *Task) Clone(args CloneArgs) (int32, abi.Errno) {
 		c.MM = t.MM
 	} else {
 		c.MM = t.MM.Fork()
-		t.Hart.FlushTLB() // the parent's private pages are now copy-on-write
+		t.Hart.FlushTLBKeepCode() // the parent's private pages are now copy-on-write
 	}
 	k.useMMLocked(c.MM)
-	c.Hart.SetMemory(c.MM)
+	if f&abi.CLONE_VM != 0 {
+		c.Hart.ShareCode(t.Hart) // one address space: decode its code once
+	} else {
+		c.Hart.SetMemory(c.MM)
+		c.Hart.InheritCode(t.Hart) // the same frames, copy-on-write: the same code
+	}
 	if f&abi.CLONE_FILES != 0 {
 		t.FDs.IncRef()
 		c.FDs = t.FDs
