@@ -16,6 +16,8 @@ import (
 	"os"
 	"syscall"
 
+	"golang.org/x/sys/unix"
+
 	"vessel/internal/kernel"
 	"vessel/internal/loader"
 	"vessel/internal/syscalls"
@@ -139,10 +141,8 @@ func NewKernel(cfg Config) (*Kernel, error) {
 		bus = &trace.Bus{}
 		if cfg.strace != nil {
 			st = trace.NewStrace(cfg.strace)
-			if f, ok := cfg.strace.(*os.File); ok {
-				if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-					st.SetLineBuffered(true) // a terminal: interleave with the guest's output
-				}
+			if f, ok := cfg.strace.(*os.File); ok && isTerminal(f) {
+				st.SetLineBuffered(true) // interleave with the guest's output
 			}
 			bus.Subscribe(st)
 		}
@@ -266,4 +266,11 @@ func (p *Process) Wait() (Status, error) {
 		return Status{Exited: true, Code: int(ws>>8) & 0xff}, nil
 	}
 	return Status{Signal: int(ws & 0x7f), Core: ws&0x80 != 0}, nil
+}
+
+// isTerminal reports whether f is a terminal (not just any character
+// device, like /dev/null).
+func isTerminal(f *os.File) bool {
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
 }
