@@ -233,6 +233,7 @@ func TestGuestExpected(t *testing.T) {
 	}{
 		{name: "noreplace"}, {name: "vfork"}, {name: "orphan"}, {name: "pidfd"}, {name: "execveat"},
 		{name: "txtbusy", args: tempDirArg},
+		{name: "autoreap"}, {name: "pdeathsig"}, {name: "robust"},
 	}
 	for _, tc := range cases {
 		name := tc.name
@@ -335,5 +336,15 @@ func TestDeterministic(t *testing.T) {
 	}
 	if !strings.Contains(a, `"kind":"switch"`) || !strings.Contains(a, `"kind":"state"`) {
 		t.Errorf("trace lacks switch and state events")
+	}
+}
+
+// TestInitDeath: when PID 1 exits, its namespace dies with it: sleeping
+// children are killed and vessel exits at once with PID 1's status. (A
+// hang here is the failure; the test binary's own timeout ends it.)
+func TestInitDeath(t *testing.T) {
+	got := vessel(t, nil, guest(t, "abandon", false), nil)
+	if got.code != 4 {
+		t.Errorf("exit status %d, want 4 (stderr %q)", got.code, got.stderr)
 	}
 }

@@ -158,6 +158,7 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "execself", args: tempDirArg},
 		{name: "sched"},
 		{name: "stopcont"},
+		{name: "execthread"},
 	}
 	for _, tc := range cases {
 		name := tc.name
