@@ -23,7 +23,12 @@ func (h *Hart) Run(budget uint64) Exit {
 	if g := h.Mem.Generation(); g != h.gen {
 		h.gen = g
 		h.FlushTLB()
-		h.FlushICache()
+		if cm, ok := h.Mem.(CodeMemory); !ok {
+			h.FlushICache()
+		} else if c := cm.CodeGeneration(); c != h.codeGen {
+			h.codeGen = c
+			h.FlushICache()
+		}
 	}
 	if h.codeEpoch != h.icache.epoch {
 		// Another sharer dropped code this hart's fetch TLB may lead to.

@@ -47,6 +47,21 @@ type Memory interface {
 	Generation() uint64
 }
 
+// CodeMemory is a Memory that also says when decoded code may have gone
+// stale. Without it every new Generation drops the decoded code too.
+type CodeMemory interface {
+	Memory
+	// CodeGeneration changes whenever the contents of a page that a
+	// translation returned earlier may have changed in place, other than
+	// through the hart's own stores (which the hart sees): a hole punched
+	// in shared memory, say. Pages whose mapping merely changes (unmap,
+	// protection, copy-on-write) keep their contents and do not count: the
+	// decoded code of a host page stays right for as long as the page
+	// lives, which the memory must guarantee by never reusing a page for
+	// other contents while anything may hold it.
+	CodeGeneration() uint64
+}
+
 // ExitReason says why Run returned.
 type ExitReason int
 
@@ -99,6 +114,9 @@ type Hart struct {
 
 	tlb    tlb     // software TLB (tlb.go)
 	icache *icache // decoded-instruction cache (icache.go), shared by ShareCode
+	// codeGen is the CodeMemory's CodeGeneration the decoded code is
+	// current with.
+	codeGen uint64
 	// codeEpoch is the icache epoch this hart's fetch TLB was filled in;
 	// another sharer's drop moves the epoch on and Run refills.
 	codeEpoch uint64
@@ -121,6 +139,7 @@ func New(mem Memory) *Hart {
 	h.tlb.flush()
 	if mem != nil {
 		h.gen = mem.Generation()
+		h.syncCodeGen()
 	}
 	return h
 }
@@ -130,9 +149,17 @@ func New(mem Memory) *Hart {
 func (h *Hart) SetMemory(m Memory) {
 	h.Mem = m
 	h.gen = m.Generation()
+	h.syncCodeGen()
 	h.FlushTLB()
 	h.FlushICache()
 	h.ClearReservation()
+}
+
+// syncCodeGen takes the memory's code generation as seen.
+func (h *Hart) syncCodeGen() {
+	if cm, ok := h.Mem.(CodeMemory); ok {
+		h.codeGen = cm.CodeGeneration()
+	}
 }
 
 // FlushTLB forgets every translation the hart holds. The kernel calls it
@@ -174,6 +201,7 @@ func (h *Hart) InheritCode(o *Hart) {
 	}
 	if h.Mem != nil {
 		h.gen = h.Mem.Generation()
+		h.syncCodeGen()
 	}
 	h.tlb.flushExec()
 	h.codeEpoch = h.icache.epoch

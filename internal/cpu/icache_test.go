@@ -158,3 +158,43 @@ func TestStraddlingFetchFault(t *testing.T) {
 		t.Errorf("got %+v at PC %#x, want %+v at %#x", e, h.PC, want, codeBase+PageSize-2)
 	}
 }
+
+// codeMem is a testMem that reports a code generation (CodeMemory).
+type codeMem struct {
+	*testMem
+	code uint64
+}
+
+func (m *codeMem) CodeGeneration() uint64 { return m.code }
+
+// With a CodeMemory, a new generation alone (a mapping changed) keeps the
+// decoded code; a new code generation (contents changed in place) drops it.
+func TestICacheCodeGeneration(t *testing.T) {
+	var p prog
+	p.w(iADDI(rA0, rZero, 1), wECALL)
+	newCode := make([]byte, 4)
+	binary.LittleEndian.PutUint32(newCode, iADDI(rA0, rZero, 2))
+	for _, tc := range []struct {
+		name string
+		bump func(m *codeMem)
+		want uint64
+	}{
+		{"generation only: decoded code kept", func(m *codeMem) { m.gen++ }, 1},
+		{"code generation: decoded code dropped", func(m *codeMem) { m.gen++; m.code++ }, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, tm := newTestHart(t, p)
+			m := &codeMem{testMem: tm}
+			h := New(m)
+			h.PC = codeBase
+			runToEcall(t, h)
+			m.poke(codeBase, newCode)
+			tc.bump(m)
+			h.PC = codeBase
+			runToEcall(t, h)
+			if h.X[rA0] != tc.want {
+				t.Errorf("a0: got %d, want %d", h.X[rA0], tc.want)
+			}
+		})
+	}
+}

@@ -23,14 +23,15 @@ type AddressSpace struct {
 	// of date and is checked before use. Guarded by mu.
 	hint int
 	// pt maps the materialised pages; it has entries only inside VMAs.
-	// Guarded by mu.
+	// Its tables may be shared with other address spaces (see
+	// pagetable.go); the pointer, and the tables this address space owns,
+	// are guarded by mu.
 	pt pageTable
 	// brkStart is where the heap starts (mm->start_brk), brk the current
 	// break (mm->brk, not page-aligned); both 0 until SetBrk. Guarded by mu.
 	brkStart, brk uint64
-	// rss counts the present page-table entries; minflt the minor faults
-	// taken. Guarded by mu.
-	rss, minflt uint64
+	// minflt counts the minor faults taken. Guarded by mu.
+	minflt uint64
 }
 
 // generations hands out Generation values. They are unique across address
@@ -61,17 +62,19 @@ func (as *AddressSpace) bumpLocked() { as.gen.Store(generations.Add(1)) }
 
 // Release unmaps everything and forgets the break, leaving an empty address
 // space that can be loaded again; analogous to Linux's exit_mmap. Calling
-// it again does nothing more.
+// it again does nothing more. It drops the address space's share of its
+// page table: the frames are put only by the last address space that
+// shares a table, so releasing one that still shares its root with
+// another (a child before its first write, or a parent) costs O(1).
 func (as *AddressSpace) Release() {
 	as.mu.Lock()
 	defer as.mu.Unlock()
-	if len(as.vmas) == 0 && as.rss == 0 && as.brkStart == 0 {
+	if len(as.vmas) == 0 && as.pt.root == nil && as.brkStart == 0 {
 		return
 	}
-	as.pt.clear(0, ptLimit)
+	as.pt.release()
 	as.vmas = nil
 	as.hint = 0
-	as.rss = 0
 	as.brkStart, as.brk = 0, 0
 	as.bumpLocked()
 }
@@ -113,7 +116,7 @@ func (as *AddressSpace) Stats() Stats {
 	for i := range as.vmas {
 		s.VirtualBytes += as.vmas[i].end - as.vmas[i].start
 	}
-	s.ResidentPages = as.rss
+	s.ResidentPages = as.pt.pages()
 	s.MinorFaults = as.minflt
 	return s
 }

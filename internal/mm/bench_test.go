@@ -64,48 +64,66 @@ func BenchmarkFirstTouch(b *testing.B) {
 	}
 }
 
-// BenchmarkFork64MiB forks an address space with a 64 MiB heap that is
-// all touched (16384 resident pages), and releases the child, as a fork
-// followed by exec or exit would.
-func BenchmarkFork64MiB(b *testing.B) {
-	as := NewAddressSpace()
-	as.SetBrk(0x40_0000)
-	const heap = 64 << 20
-	if got := as.Brk(0x40_0000 + heap); got != 0x40_0000+heap {
-		b.Fatalf("brk: got %#x", got)
-	}
-	for off := uint64(0); off < heap; off += pageSize {
-		page(b, as, 0x40_0000+off, AccessWrite)[0] = 1
-	}
-	b.ResetTimer()
-	for range b.N {
-		c := as.Fork()
-		c.Release()
-	}
-}
-
-// BenchmarkForkOnly64MiB is BenchmarkFork64MiB without the child's
-// Release: the cost fork(2) itself adds.
-func BenchmarkForkOnly64MiB(b *testing.B) {
-	as := NewAddressSpace()
-	as.SetBrk(0x40_0000)
-	const heap = 64 << 20
-	as.Brk(0x40_0000 + heap)
-	for off := uint64(0); off < heap; off += pageSize {
-		page(b, as, 0x40_0000+off, AccessWrite)
-	}
-	children := make([]*AddressSpace, 0, 64)
-	b.ResetTimer()
-	for range b.N {
-		children = append(children, as.Fork())
-		if len(children) == cap(children) {
+// BenchmarkFork forks address spaces whose heaps are wholly touched,
+// small (16 pages) and large (16384 pages), to show what Fork's cost
+// depends on:
+//
+//   - release: Fork and the child's Release, as fork(2) then exit(2).
+//   - only: Fork alone, the cost fork(2) adds; B/op is what an idle child
+//     costs.
+//   - write: Fork, a write to one heap page by the child and another by the
+//     parent (each a copy-on-write copy), then the child's Release: fork
+//     then exec, with the parent running meanwhile.
+func BenchmarkFork(b *testing.B) {
+	const base = 0x40_0000
+	for _, heap := range []struct {
+		name string
+		size uint64
+	}{{"heap=64KiB", 64 << 10}, {"heap=64MiB", 64 << 20}} {
+		as := NewAddressSpace()
+		as.SetBrk(base)
+		if got := as.Brk(base + heap.size); got != base+heap.size {
+			b.Fatalf("brk: got %#x", got)
+		}
+		for off := uint64(0); off < heap.size; off += pageSize {
+			page(b, as, base+off, AccessWrite)[0] = 1
+		}
+		b.Run(heap.name+"/release", func(b *testing.B) {
+			b.ReportAllocs()
+			for range b.N {
+				as.Fork().Release()
+			}
+		})
+		b.Run(heap.name+"/only", func(b *testing.B) {
+			b.ReportAllocs()
+			children := make([]*AddressSpace, 0, 64)
+			for range b.N {
+				children = append(children, as.Fork())
+				if len(children) == cap(children) {
+					b.StopTimer()
+					for _, c := range children {
+						c.Release()
+					}
+					children = children[:0]
+					b.StartTimer()
+				}
+			}
 			b.StopTimer()
 			for _, c := range children {
 				c.Release()
 			}
-			children = children[:0]
-			b.StartTimer()
-		}
+		})
+		b.Run(heap.name+"/write", func(b *testing.B) {
+			b.ReportAllocs()
+			for i := range b.N {
+				c := as.Fork()
+				off := uint64(i) % (heap.size / pageSize) * pageSize
+				page(b, c, base+off, AccessWrite)[0] = 2
+				page(b, as, base+heap.size-pageSize-off, AccessWrite)[0] = 3
+				c.Release()
+			}
+		})
+		as.Release()
 	}
 }
 

@@ -25,8 +25,11 @@ func (as *AddressSpace) Translate(addr uint64, access int) (*[4096]byte, int) {
 
 // faultLocked returns the frame that backs addr for access, as Translate
 // describes. lend says that the caller hands the page to the hart, which
-// may cache it: if it is a shared private page, its later copy-on-write
-// copy bumps the generation.
+// may cache it: if it is a private page whose frame, or a table on whose
+// path, is shared, its later copy-on-write copy bumps the generation. A
+// read of a present page changes no table; a first touch, or a write to a
+// private page under shared tables, first makes the path to it this
+// address space's own (see pagetable.go).
 //
 // Preconditions: as.mu is held.
 func (as *AddressSpace) faultLocked(addr uint64, access int, lend bool) (*frame, int) {
@@ -41,7 +44,7 @@ func (as *AddressSpace) faultLocked(addr uint64, access int, lend bool) (*frame,
 		return nil, FaultAccErr
 	}
 	idx := addr >> leafShift & ptMask
-	l := as.pt.leaf(addr)
+	l, shared := as.pt.lookup(addr)
 	var f *frame
 	if l != nil {
 		f = l.frames[idx]
@@ -51,18 +54,19 @@ func (as *AddressSpace) faultLocked(addr uint64, access int, lend bool) (*frame,
 		if f, fault = materialise(v, addr); fault != FaultNone {
 			return nil, fault
 		}
-		if l == nil {
-			l = as.pt.leafAlloc(addr)
-		}
-		l.frames[idx] = f
-		l.count++
-		as.rss++
+		l, shared = as.pt.set(addr, f), false
 		as.minflt++
 	}
 	if v.flags&vmShared != 0 {
 		return f, FaultNone
 	}
-	if access&AccessWrite != 0 {
+	switch {
+	case access&AccessWrite != 0:
+		if shared {
+			// Make the path ours. The copy of the leaf takes a
+			// reference on f, so f is copied below.
+			l = as.pt.ownLeaf(addr)
+		}
 		if f.shared() {
 			n := copyFrame(f)
 			f.put()
@@ -72,8 +76,12 @@ func (as *AddressSpace) faultLocked(addr uint64, access int, lend bool) (*frame,
 				as.bumpLocked()
 			}
 			f = n
+		} else {
+			// f and its path are ours alone: only our own Fork,
+			// which bumps, can share them again.
+			l.unlend(idx)
 		}
-	} else if lend && f.shared() {
+	case lend && (shared || f.shared()):
 		l.lend(idx)
 	}
 	return f, FaultNone

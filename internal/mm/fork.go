@@ -7,20 +7,23 @@ package mm
 // writes. VMAs advised MADV_DONTFORK are left out of the child, and those
 // advised MADV_WIPEONFORK come to it empty (zero-filled).
 //
-// The cost is a copy of the page-table arrays and a reference-count bump
-// per materialised page, not a copy of memory. Fork bumps the parent's
+// The cost is independent of the memory mapped: the child shares the
+// parent's page table, whose tables are copy-on-write (see pagetable.go),
+// so Fork takes a share of its root and copies the VMA list, and each side
+// copies the tables on a path the first time it changes a page under
+// them. Only VMAs advised MADV_DONTFORK or MADV_WIPEONFORK cost the child
+// copies of the tables that hold their pages. Fork bumps the parent's
 // generation, since its writable pages are no longer its own.
 func (as *AddressSpace) Fork() *AddressSpace {
 	as.mu.Lock()
 	defer as.mu.Unlock()
 	c := NewAddressSpace()
 	// c is not yet visible to anyone else, so it needs no lock.
-	as.pt.forkInto(&c.pt)
-	c.rss = as.rss
+	c.pt = as.pt.share()
 	c.vmas = make([]vma, 0, len(as.vmas))
 	for _, v := range as.vmas {
 		if v.flags&(vmDontFork|vmWipeOnFork) != 0 {
-			c.rss -= uint64(c.pt.clear(v.start, v.end))
+			c.pt.clear(v.start, v.end)
 		}
 		if v.flags&vmDontFork == 0 {
 			c.vmas = append(c.vmas, v)

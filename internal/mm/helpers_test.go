@@ -96,7 +96,10 @@ func sameSpans(a, b []span) bool {
 	return true
 }
 
-// checkInvariants checks the package's invariants on as.
+// checkInvariants checks the package's invariants on as alone: its VMAs
+// are well formed, its page table maps pages only inside them, every table
+// counts the pages under it and holds at least one, and every table and
+// frame has a holder. checkShares checks the counts across address spaces.
 func checkInvariants(t testing.TB, as *AddressSpace) {
 	t.Helper()
 	as.mu.Lock()
@@ -108,51 +111,190 @@ func checkInvariants(t testing.TB, as *AddressSpace) {
 		}
 		prevEnd = v.end
 	}
-	var n uint64
-	for ri, u := range as.pt.uppers {
+	header := func(what string, h *header, pages int) {
+		if h.pages != pages || pages == 0 {
+			t.Errorf("%s maps %d pages, counts %d", what, pages, h.pages)
+		}
+		if h.shares.Load() < 1 {
+			t.Errorf("%s has %d shares", what, h.shares.Load())
+		}
+	}
+	if r := as.pt.root; r != nil {
+		rp := 0
+		for ri, u := range r.slots {
+			if u == nil {
+				continue
+			}
+			up := 0
+			for ui, m := range u.slots {
+				if m == nil {
+					continue
+				}
+				mp := 0
+				for mi, l := range m.slots {
+					if l == nil {
+						continue
+					}
+					lp := 0
+					for li, f := range l.frames {
+						if f == nil {
+							continue
+						}
+						lp++
+						a := uint64(ri)<<rootShift | uint64(ui)<<upperShift | uint64(mi)<<midShift | uint64(li)<<leafShift
+						if as.findLocked(a) < 0 {
+							t.Errorf("page-table entry at %#x outside every VMA", a)
+						}
+						if f.refs.Load() < 1 {
+							t.Errorf("frame at %#x has %d references", a, f.refs.Load())
+						}
+					}
+					header("leaf table", &l.header, lp)
+					mp += lp
+				}
+				header("mid table", &m.header, mp)
+				up += mp
+			}
+			header("upper table", &u.header, up)
+			rp += up
+		}
+		header("root table", &r.header, rp)
+	}
+}
+
+// checkShares checks the counts that address spaces sharing tables keep,
+// against what spaces reach: every table's shares must be the number of
+// its holders (slots of distinct tables, or address spaces for a root),
+// and every frame's references the number of distinct leaf tables that
+// map it plus one if a shared object of a VMA keeps it. spaces must be
+// every live address space that may share a table or a private frame
+// with another; no other goroutine may use them meanwhile.
+func checkShares(t testing.TB, spaces ...*AddressSpace) {
+	t.Helper()
+	for _, as := range spaces {
+		as.mu.Lock()
+		defer as.mu.Unlock()
+	}
+	holders := map[*header]int{}
+	refs := map[*frame]int{}
+	// hold counts a holder of h and reports whether h is new.
+	hold := func(h *header) bool {
+		holders[h]++
+		return holders[h] == 1
+	}
+	for _, as := range spaces {
+		r := as.pt.root
+		if r == nil || !hold(&r.header) {
+			continue
+		}
+		for _, u := range r.slots {
+			if u == nil || !hold(&u.header) {
+				continue
+			}
+			for _, m := range u.slots {
+				if m == nil || !hold(&m.header) {
+					continue
+				}
+				for _, l := range m.slots {
+					if l == nil || !hold(&l.header) {
+						continue
+					}
+					for _, f := range l.frames {
+						if f != nil {
+							refs[f]++
+						}
+					}
+				}
+			}
+		}
+	}
+	objects := map[*object]bool{}
+	for _, as := range spaces {
+		for _, v := range as.vmas {
+			if v.obj == nil || v.obj.pages == nil || objects[v.obj] {
+				continue
+			}
+			objects[v.obj] = true
+			v.obj.mu.Lock()
+			for _, f := range v.obj.pages {
+				refs[f]++
+			}
+			v.obj.mu.Unlock()
+		}
+	}
+	for h, n := range holders {
+		if got := h.shares.Load(); got != int32(n) {
+			t.Errorf("a table with %d pages has %d shares, want %d holders", h.pages, got, n)
+		}
+	}
+	for f, n := range refs {
+		if got := f.refs.Load(); got != int32(n) {
+			t.Errorf("a frame has %d references, want %d", got, n)
+		}
+	}
+}
+
+// privateFrames returns the frames the page tables of spaces map that no
+// shared object keeps.
+func privateFrames(spaces ...*AddressSpace) map[*frame]bool {
+	fs := map[*frame]bool{}
+	kept := map[*frame]bool{}
+	for _, as := range spaces {
+		as.mu.Lock()
+		for _, l := range leaves(&as.pt) {
+			for _, f := range l.frames {
+				if f != nil {
+					fs[f] = true
+				}
+			}
+		}
+		for _, v := range as.vmas {
+			if v.obj != nil && v.obj.pages != nil {
+				v.obj.mu.Lock()
+				for _, f := range v.obj.pages {
+					kept[f] = true
+				}
+				v.obj.mu.Unlock()
+			}
+		}
+		as.mu.Unlock()
+	}
+	for f := range kept {
+		delete(fs, f)
+	}
+	return fs
+}
+
+// leaves returns the leaf tables of pt.
+func leaves(pt *pageTable) []*leafTable {
+	var ls []*leafTable
+	if pt.root == nil {
+		return nil
+	}
+	for _, u := range pt.root.slots {
 		if u == nil {
 			continue
 		}
-		mids := 0
-		for ui, m := range u.mids {
+		for _, m := range u.slots {
 			if m == nil {
 				continue
 			}
-			mids++
-			leaves := 0
-			for mi, l := range m.leaves {
-				if l == nil {
-					continue
+			for _, l := range m.slots {
+				if l != nil {
+					ls = append(ls, l)
 				}
-				leaves++
-				frames := 0
-				for li, f := range l.frames {
-					if f == nil {
-						continue
-					}
-					frames++
-					a := uint64(ri)<<rootShift | uint64(ui)<<upperShift | uint64(mi)<<midShift | uint64(li)<<leafShift
-					if as.findLocked(a) < 0 {
-						t.Errorf("page-table entry at %#x outside every VMA", a)
-					}
-					if f.refs.Load() < 1 {
-						t.Errorf("frame at %#x has %d references", a, f.refs.Load())
-					}
-				}
-				if frames == 0 || frames != l.count {
-					t.Errorf("leaf table has %d entries, count %d", frames, l.count)
-				}
-				n += uint64(frames)
 			}
-			if leaves == 0 || leaves != m.count {
-				t.Errorf("mid table has %d leaves, count %d", leaves, m.count)
-			}
-		}
-		if mids == 0 || mids != u.count {
-			t.Errorf("upper table has %d mids, count %d", mids, u.count)
 		}
 	}
-	if n != as.rss {
-		t.Errorf("rss %d, want %d page-table entries", as.rss, n)
+	return ls
+}
+
+// checkFreed checks that no page table holds a frame of fs any more.
+func checkFreed(t testing.TB, fs map[*frame]bool) {
+	t.Helper()
+	for f := range fs {
+		if n := f.refs.Load(); n != 0 {
+			t.Errorf("a frame has %d references after its last holder went, want 0", n)
+		}
 	}
 }

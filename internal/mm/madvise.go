@@ -66,8 +66,7 @@ func (as *AddressSpace) Madvise(addr, length uint64, advice int) abi.Errno {
 		if advice == abi.MADV_FREE && as.anyLocked(addr, end, func(v *vma) bool { return !v.privateAnon() }) {
 			return abi.EINVAL
 		}
-		if n := as.pt.clear(addr, end); n > 0 {
-			as.rss -= uint64(n)
+		if as.pt.clear(addr, end) > 0 {
 			as.bumpLocked()
 		}
 	case abi.MADV_REMOVE:

@@ -100,6 +100,7 @@ func (o *object) sharedPage(off uint64) (*frame, int) {
 func (o *object) zero(lo, hi uint64) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	codeGenerations.Add(1) // code decoded from these frames is stale
 	first, last := lo>>pageShift, hi>>pageShift
 	if last-first > uint64(len(o.pages)) {
 		for idx, f := range o.pages {

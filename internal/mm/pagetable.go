@@ -1,15 +1,82 @@
 package mm
 
+import "sync/atomic"
+
 // The page table is a radix tree of four levels of 512 entries over 48-bit
 // addresses, laid out as Sv48's:
 //
 //	|47    39|38    30|29    21|20    12|11       0|
 //	|  root  |  upper |  mid   |  leaf  |  offset  |
 //
-// Each level is a plain array. A table exists only while it has a present
-// entry: removing the last entry frees it, so a huge reservation that was
-// never touched costs no table at all, and Fork's copy is proportional to
-// the pages materialised.
+// Each level is a plain array. A table exists only while it maps a page:
+// removing the last one frees it, so a huge reservation that was never
+// touched costs no table at all.
+//
+// # Sharing
+//
+// Tables are copy-on-write, as frames are. Fork hands the child the
+// parent's root and takes a share of it: one atomic add, whatever the size
+// of the address space. From then on a table may be reachable from several
+// page tables, and its shares count its holders: the tables one level up
+// whose slot points at it, or, for a root, the address spaces whose table
+// it is. A table is the address space's own when every table on the path
+// from its root down to it has one share; then nobody else can reach it,
+// and the address space, under its AddressSpace.mu, may change it in
+// place. Any change first makes the path its own (see own): going down
+// from the root, each table with more than one share is replaced, in its
+// holder's slot, by a copy with one share, and the original loses that
+// share. A copy takes a share of every table it points at, and a copy of a
+// leaf a reference on every frame it maps, so the original and the copy
+// each hold what they point at. A table's last share going frees it
+// (release): it drops what it holds, in turn, and a leaf puts its frames.
+// Two holders may copy a table at once; the one that drops the last share
+// of the original frees it.
+//
+// Reading never copies: Translate and CopyIn of a present page walk the
+// shared tables as they are. Clearing a range (munmap, MADV_DONTNEED)
+// drops a shared table that the range covers whole without copying it,
+// and copies one it cuts only if the range holds a page of it; moving
+// pages (mremap) copies the tables it takes them from. Release drops the
+// root's share: O(1) for an address space that shares its root, and only
+// the last holder walks the tables and puts the frames.
+//
+// Address spaces that share a table run on different goroutines under
+// different locks, each holding only its own AddressSpace.mu. This is
+// safe because a shared table never changes: shares are atomic, and a
+// copy adds the shares of what it points at before the original loses its
+// own, so an address space that sees one share on every table of its path
+// knows that nobody else can reach them, now or later, except through its
+// own Fork; and the atomic that told it so orders the others' last reads
+// of those tables before its writes. The one exception is a leaf's lent
+// bits (below), which are atomic and, while the leaf is shared, only ever
+// set.
+//
+// # Lent bits
+//
+// A leaf's lent bit i says that frames[i] may have been handed to a hart
+// by Translate for a read or an exec while it was shared: the hart may
+// cache the page, so replacing the frame by a copy must bump the
+// generation. A page is shared, for this purpose, when its frame has more
+// than one reference or any table on its path has more than one share: a
+// later write may copy it either way. Translate cannot copy the path just
+// to note that, so it sets the bit in the leaf where it is, shared or not;
+// the bits of a shared leaf are thus the union of what its holders lent.
+// That is safe because a bit can only cause a bump that was not needed,
+// never miss one:
+//
+//   - A copy of a leaf inherits its bits. What the copier lent through the
+//     shared leaf is still marked in its copy; what others lent becomes
+//     an extra bump at most.
+//   - A bit is cleared only by the leaf's sole owner: when it copies the
+//     frame (and bumps) or removes the entry (and bumps), or when it
+//     writes a frame of its own in place. In that last case the frame has
+//     one reference and an owned path, so only a Fork by that owner,
+//     which bumps, could make a copy of it needed again.
+//   - A page handed out while neither its frame nor its path was shared
+//     needs no bit: it can become shared only through a Fork, which bumps.
+//
+// Fork leaves the bits as they are; they are stale after its bump, and
+// cost at most one extra bump each.
 const (
 	ptBits     = 9
 	ptEntries  = 1 << ptBits
@@ -21,198 +88,352 @@ const (
 	ptLimit    = 1 << (rootShift + ptBits) // 2^48, the first address the table cannot map
 )
 
-// leafTable maps 512 pages.
+// header is what every table has.
+type header struct {
+	// shares counts the table's holders: the slots of tables one level up
+	// that point at it or, for a root, the address spaces it belongs to.
+	shares atomic.Int32
+	// pages counts the frames mapped under the table; it is never 0, as an
+	// empty table is freed. Changed only by the table's sole owner.
+	pages int
+}
+
+func (h *header) hdr() *header { return h }
+
+// shared reports whether another holder may reach the table.
+func (h *header) shared() bool { return h.shares.Load() > 1 }
+
+// leafTable maps 512 pages. frames is changed only by the sole owner.
 type leafTable struct {
+	header
 	frames [ptEntries]*frame
-	count  int // non-nil frames
-	// lent has bit i set when frames[i] was handed out by Translate for a
-	// read or an exec while the frame was shared (refs > 1) in a private
-	// mapping: the hart may cache that pointer, so breaking the share with
-	// a copy must bump the generation.
-	lent [ptEntries / 64]uint64
+	// lent has bit i set when frames[i] may have been handed out for a
+	// read or an exec while shared; see "Lent bits" above.
+	lent [ptEntries / 64]atomic.Uint64
 }
 
-type midTable struct {
-	leaves [ptEntries]*leafTable
-	count  int // non-nil leaves
+// table is an interior level: 512 slots, each covering 1<<shift bytes,
+// where shift is the level's (rootShift, upperShift or midShift). slots is
+// changed only by the sole owner.
+type table[C any, PC tableOf[C]] struct {
+	header
+	slots [ptEntries]PC
 }
 
-type upperTable struct {
-	mids  [ptEntries]*midTable
-	count int // non-nil mids
+type (
+	midTable   = table[leafTable, *leafTable]
+	upperTable = table[midTable, *midTable]
+	rootTable  = table[upperTable, *upperTable]
+)
+
+// tableOf is what a table of any level does, for the level above it.
+// shift is the table's own: each of its entries covers 1<<shift bytes.
+type tableOf[T any] interface {
+	*T
+	hdr() *header
+	// clone returns a copy with one share, holding what the table holds.
+	clone() *T
+	// release drops what the table holds; its last share is gone.
+	release()
+	// has reports whether a page in [lo, hi) is mapped.
+	has(lo, hi uint64, shift uint) bool
+	// take removes the entries in [lo, hi) as pageTable.take does.
+	// Preconditions: the caller owns the table.
+	take(lo, hi uint64, shift uint, fn func(addr uint64, f *frame)) int
 }
 
+// pageTable is an address space's page table. Its root may be shared
+// with other address spaces; it holds one share of it.
 type pageTable struct {
-	uppers [ptEntries]*upperTable
+	root *rootTable // nil when nothing is mapped
 }
 
-// leaf returns the leaf table covering addr, or nil.
-func (pt *pageTable) leaf(addr uint64) *leafTable {
-	u := pt.uppers[addr>>rootShift&ptMask]
-	if u == nil {
-		return nil
-	}
-	m := u.mids[addr>>upperShift&ptMask]
-	if m == nil {
-		return nil
-	}
-	return m.leaves[addr>>midShift&ptMask]
+// newTable returns an empty table with one share.
+func newTable[T any, PT tableOf[T]]() PT {
+	t := PT(new(T))
+	t.hdr().shares.Store(1)
+	return t
 }
 
-// leafAlloc returns the leaf table covering addr, making the tables on the
-// way. addr must be below ptLimit.
-func (pt *pageTable) leafAlloc(addr uint64) *leafTable {
-	ri := addr >> rootShift & ptMask
-	u := pt.uppers[ri]
+// drop gives up one share of t, releasing it if that was the last.
+func drop[T any, PT tableOf[T]](t PT) {
+	switch n := t.hdr().shares.Add(-1); {
+	case n == 0:
+		t.release()
+	case n < 0:
+		panic("mm: page table shares below zero")
+	}
+}
+
+// own returns the table in *slot, making it the caller's own: a shared
+// table is replaced by a copy, and a missing one is made when alloc is set
+// (else own returns nil).
+//
+// Preconditions: the caller owns the table that holds slot (or slot is an
+// address space's root).
+func own[T any, PT tableOf[T]](slot *PT, alloc bool) PT {
+	t := *slot
+	switch {
+	case t == nil:
+		if alloc {
+			t = newTable[T, PT]()
+			*slot = t
+		}
+	case t.hdr().shared():
+		c := PT(t.clone())
+		*slot = c
+		drop(t) // after the clone took its shares below
+		t = c
+	}
+	return t
+}
+
+// lookup returns the leaf covering addr, or nil, and whether any table on
+// the way to it is shared. It changes nothing.
+func (pt *pageTable) lookup(addr uint64) (l *leafTable, shared bool) {
+	r := pt.root
+	if r == nil {
+		return nil, false
+	}
+	u := r.slots[addr>>rootShift&ptMask]
 	if u == nil {
-		u = new(upperTable)
-		pt.uppers[ri] = u
+		return nil, false
 	}
-	ui := addr >> upperShift & ptMask
-	m := u.mids[ui]
+	m := u.slots[addr>>upperShift&ptMask]
 	if m == nil {
-		m = new(midTable)
-		u.mids[ui] = m
-		u.count++
+		return nil, false
 	}
-	mi := addr >> midShift & ptMask
-	l := m.leaves[mi]
+	l = m.slots[addr>>midShift&ptMask]
 	if l == nil {
-		l = new(leafTable)
-		m.leaves[mi] = l
-		m.count++
+		return nil, false
 	}
-	return l
+	return l, r.shared() || u.shared() || m.shared() || l.shared()
 }
 
-// set maps f at addr, whose entry must be empty. The caller's reference to
-// f passes to the table.
-func (pt *pageTable) set(addr uint64, f *frame) {
-	l := pt.leafAlloc(addr)
+// ownLeaf returns the leaf covering addr after making the path to it the
+// caller's own, copying shared tables, or nil if there is none.
+func (pt *pageTable) ownLeaf(addr uint64) *leafTable {
+	r := own(&pt.root, false)
+	if r == nil {
+		return nil
+	}
+	u := own(&r.slots[addr>>rootShift&ptMask], false)
+	if u == nil {
+		return nil
+	}
+	m := own(&u.slots[addr>>upperShift&ptMask], false)
+	if m == nil {
+		return nil
+	}
+	return own(&m.slots[addr>>midShift&ptMask], false)
+}
+
+// set maps f at addr, whose entry must be empty, and returns the leaf that
+// maps it, the path to which is now the caller's own. The caller's
+// reference to f passes to the table. addr must be below ptLimit.
+func (pt *pageTable) set(addr uint64, f *frame) *leafTable {
+	r := own(&pt.root, true)
+	u := own(&r.slots[addr>>rootShift&ptMask], true)
+	m := own(&u.slots[addr>>upperShift&ptMask], true)
+	l := own(&m.slots[addr>>midShift&ptMask], true)
 	i := addr >> leafShift & ptMask
 	if l.frames[i] != nil {
 		panic("mm: page table entry already present")
 	}
 	l.frames[i] = f
-	l.count++
+	r.pages++
+	u.pages++
+	m.pages++
+	l.pages++
+	return l
 }
 
-// take removes the entries in [lo, hi) and calls fn with each address and
-// frame, in address order; the table's reference passes to fn. It frees the
-// tables it empties and returns how many entries it removed.
-func (pt *pageTable) take(lo, hi uint64, fn func(addr uint64, f *frame)) (n int) {
-	hi = min(hi, ptLimit)
-	for a := lo; a < hi; {
-		next := (a>>rootShift + 1) << rootShift
-		i := a >> rootShift & ptMask
-		if u := pt.uppers[i]; u != nil {
-			n += u.take(a, min(hi, next), fn)
-			if u.count == 0 {
-				pt.uppers[i] = nil
-			}
+// pages returns the number of pages mapped.
+func (pt *pageTable) pages() uint64 {
+	if pt.root == nil {
+		return 0
+	}
+	return uint64(pt.root.pages)
+}
+
+// share returns a page table that shares all of pt's tables, for Fork.
+func (pt *pageTable) share() pageTable {
+	if pt.root != nil {
+		pt.root.shares.Add(1)
+	}
+	return *pt
+}
+
+// release drops the table, leaving it empty. Only the last holder of a
+// table puts what it holds.
+func (pt *pageTable) release() {
+	if pt.root != nil {
+		drop(pt.root)
+		pt.root = nil
+	}
+}
+
+// take removes the entries in [lo, hi) and returns how many there were.
+// With fn nil it drops their references; otherwise it calls fn with each
+// address and frame, in address order, passing the reference to fn. It
+// copies the shared tables the range cuts and holds a page of, drops those
+// it covers whole (when fn is nil), and frees the tables it empties.
+func (pt *pageTable) take(lo, hi uint64, fn func(addr uint64, f *frame)) int {
+	return takeSlot(&pt.root, lo, min(hi, ptLimit), 0, rootShift+ptBits, fn)
+}
+
+// clear removes the entries in [lo, hi), dropping their references, and
+// returns how many there were.
+func (pt *pageTable) clear(lo, hi uint64) int { return pt.take(lo, hi, nil) }
+
+// takeSlot is take on the table in *slot, which covers [base,
+// base+1<<span) and whose entries each cover 1<<(span-ptBits) bytes.
+//
+// Preconditions: the caller owns the table that holds slot (or slot is an
+// address space's root).
+func takeSlot[T any, PT tableOf[T]](slot *PT, lo, hi, base uint64, span uint, fn func(uint64, *frame)) int {
+	t := *slot
+	if t == nil {
+		return 0
+	}
+	h := t.hdr()
+	whole := lo <= base && hi >= base+1<<span
+	if whole && fn == nil {
+		n := h.pages
+		*slot = nil
+		drop(t)
+		return n
+	}
+	if h.shared() {
+		if !t.has(lo, hi, span-ptBits) {
+			return 0
 		}
-		a = next
+		t = own(slot, false)
+		h = t.hdr()
+	}
+	n := t.take(lo, hi, span-ptBits, fn)
+	if h.pages == 0 {
+		*slot = nil // t is empty and ours: nothing to drop
 	}
 	return n
 }
 
-func (u *upperTable) take(lo, hi uint64, fn func(uint64, *frame)) (n int) {
+// each calls fn with the index, the part of [lo, hi) and the start of every
+// slot, of entries covering 1<<shift bytes each, that [lo, hi) meets.
+func each(lo, hi uint64, shift uint, fn func(i int, lo, hi, base uint64)) {
 	for a := lo; a < hi; {
-		next := (a>>upperShift + 1) << upperShift
-		i := a >> upperShift & ptMask
-		if m := u.mids[i]; m != nil {
-			n += m.take(a, min(hi, next), fn)
-			if m.count == 0 {
-				u.mids[i] = nil
-				u.count--
-			}
-		}
+		base := a >> shift << shift
+		next := base + 1<<shift
+		fn(int(a>>shift&ptMask), a, min(hi, next), base)
 		a = next
 	}
+}
+
+func (t *table[C, PC]) clone() *table[C, PC] {
+	c := new(table[C, PC])
+	c.shares.Store(1)
+	c.pages = t.pages
+	c.slots = t.slots
+	for _, s := range &c.slots {
+		if s != nil {
+			s.hdr().shares.Add(1)
+		}
+	}
+	return c
+}
+
+func (t *table[C, PC]) release() {
+	for _, s := range &t.slots {
+		if s != nil {
+			drop(s)
+		}
+	}
+}
+
+func (t *table[C, PC]) has(lo, hi uint64, shift uint) bool {
+	found := false
+	each(lo, hi, shift, func(i int, lo, hi, base uint64) {
+		if s := t.slots[i]; s != nil && !found {
+			found = lo == base && hi == base+1<<shift || s.has(lo, hi, shift-ptBits)
+		}
+	})
+	return found
+}
+
+func (t *table[C, PC]) take(lo, hi uint64, shift uint, fn func(uint64, *frame)) (n int) {
+	each(lo, hi, shift, func(i int, lo, hi, base uint64) {
+		n += takeSlot(&t.slots[i], lo, hi, base, shift, fn)
+	})
+	t.pages -= n
 	return n
 }
 
-func (m *midTable) take(lo, hi uint64, fn func(uint64, *frame)) (n int) {
-	for a := lo; a < hi; {
-		next := (a>>midShift + 1) << midShift
-		i := a >> midShift & ptMask
-		if l := m.leaves[i]; l != nil {
-			n += l.take(a, min(hi, next), fn)
-			if l.count == 0 {
-				m.leaves[i] = nil
-				m.count--
-			}
+func (l *leafTable) clone() *leafTable {
+	c := new(leafTable)
+	c.shares.Store(1)
+	c.pages = l.pages
+	c.frames = l.frames
+	for _, f := range &c.frames {
+		if f != nil {
+			f.get()
 		}
-		a = next
 	}
-	return n
+	for i := range l.lent {
+		c.lent[i].Store(l.lent[i].Load())
+	}
+	return c
 }
 
-func (l *leafTable) take(lo, hi uint64, fn func(uint64, *frame)) (n int) {
-	for a := lo; a < hi && l.count > 0; a += pageSize {
+func (l *leafTable) release() {
+	for _, f := range &l.frames {
+		if f != nil {
+			f.put()
+		}
+	}
+}
+
+func (l *leafTable) has(lo, hi uint64, _ uint) bool {
+	for a := lo; a < hi; a += pageSize {
+		if l.frames[a>>leafShift&ptMask] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *leafTable) take(lo, hi uint64, _ uint, fn func(uint64, *frame)) (n int) {
+	for a := lo; a < hi && l.pages > 0; a += pageSize {
 		i := a >> leafShift & ptMask
 		f := l.frames[i]
 		if f == nil {
 			continue
 		}
 		l.frames[i] = nil
-		l.count--
-		l.lent[i/64] &^= 1 << (i % 64)
+		l.pages--
+		l.unlend(i)
 		n++
-		fn(a, f)
+		if fn != nil {
+			fn(a, f)
+		} else {
+			f.put()
+		}
 	}
 	return n
 }
 
-// clear removes the entries in [lo, hi), dropping their references, and
-// returns how many there were.
-func (pt *pageTable) clear(lo, hi uint64) int {
-	return pt.take(lo, hi, func(_ uint64, f *frame) { f.put() })
-}
-
-// forkInto makes c a copy of pt in which every frame is shared: each gains
-// a reference. It clears the lent bits of both, as the caller bumps the
-// generation. c must be empty. The cost is one pass over the tables that
-// exist, proportional to the pages materialised and independent of the
-// size of the mappings.
-func (pt *pageTable) forkInto(c *pageTable) {
-	for ri, u := range pt.uppers {
-		if u == nil {
-			continue
-		}
-		nu := &upperTable{count: u.count}
-		for ui, m := range u.mids {
-			if m == nil {
-				continue
-			}
-			nm := &midTable{count: m.count}
-			for mi, l := range m.leaves {
-				if l == nil {
-					continue
-				}
-				l.lent = [ptEntries / 64]uint64{}
-				nl := new(leafTable)
-				*nl = *l
-				for _, f := range nl.frames {
-					if f != nil {
-						f.refs.Add(1)
-					}
-				}
-				nm.leaves[mi] = nl
-			}
-			nu.mids[ui] = nm
-		}
-		c.uppers[ri] = nu
+// lend notes that entry i was handed out while shared. It may be called
+// on a shared leaf: the bit is atomic, and set only if it is not already.
+func (l *leafTable) lend(i uint64) {
+	w, bit := &l.lent[i/64], uint64(1)<<(i%64)
+	if w.Load()&bit == 0 {
+		w.Or(bit)
 	}
 }
 
-// lend notes that entry i was handed out while shared.
-func (l *leafTable) lend(i uint64) { l.lent[i/64] |= 1 << (i % 64) }
-
 // unlend clears entry i's lent bit and reports whether it was set.
+//
+// Preconditions: the caller owns the leaf.
 func (l *leafTable) unlend(i uint64) bool {
-	bit := uint64(1) << (i % 64)
-	was := l.lent[i/64]&bit != 0
-	l.lent[i/64] &^= bit
-	return was
+	w, bit := &l.lent[i/64], uint64(1)<<(i%64)
+	return w.Load()&bit != 0 && w.And(^bit)&bit != 0
 }

@@ -152,7 +152,7 @@ func (as *AddressSpace) removeLocked(lo, hi uint64) bool {
 	i = as.nextLocked(lo)
 	j := i
 	for j < len(as.vmas) && as.vmas[j].start < hi {
-		as.rss -= uint64(as.pt.clear(as.vmas[j].start, as.vmas[j].end))
+		as.pt.clear(as.vmas[j].start, as.vmas[j].end)
 		j++
 	}
 	as.vmas = slices.Delete(as.vmas, i, j)
