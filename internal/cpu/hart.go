@@ -187,32 +187,15 @@ func (h *Hart) FlushICache() {
 	h.codeEpoch = h.icache.epoch
 }
 
-// InheritCode gives h, a fork child's hart whose memory holds the same
-// pages as o's, the code o has decoded, so that the child does not decode
-// it again. Each keeps its own cache from then on: a page either drops, or
-// writes, is dropped for that one alone. The codePages themselves are
-// shared until dropped, so only one of the harts may run at a time.
-func (h *Hart) InheritCode(o *Hart) {
-	for p, cp := range o.icache.pages {
-		if h.icache.pages[p] == nil {
-			h.icache.pages[p] = cp
-			cp.refs++
-		}
-	}
-	if h.Mem != nil {
-		h.gen = h.Mem.Generation()
-		h.syncCodeGen()
-	}
-	h.tlb.flushExec()
-	h.codeEpoch = h.icache.epoch
-}
-
-// ShareCode makes h use o's decoded-instruction cache: harts of one
-// address space (threads) decode each page once between them. Only one of
-// them may run at a time. A page one of them writes is dropped for all; a
-// write through another sharer's stale write translation is seen after
-// fence.i (FlushICache), as the RISC-V specification requires of code
-// modified by another hart.
+// ShareCode makes h use o's decoded-instruction cache, so that the harts
+// of a kernel decode each host page once between them: threads of one
+// address space, a fork child whose pages are its parent's, a new program
+// whose pages its predecessor's were. Only one of the sharers may run at a
+// time. A page one of them writes is dropped for all; a write through
+// another sharer's stale write translation is seen after fence.i
+// (FlushICache), as the RISC-V specification requires of code modified by
+// another hart. Sharing across address spaces is right only for a
+// CodeMemory, whose pages keep their contents for as long as they live.
 func (h *Hart) ShareCode(o *Hart) {
 	h.icache = o.icache
 	h.tlb.flushExec()

@@ -24,7 +24,8 @@ import "encoding/binary"
 
 const (
 	slotsPerPage = PageSize / 2
-	maxFreePages = 64 // dropped codePages kept for reuse
+	maxFreePages = 64  // dropped codePages kept for reuse
+	maxCodePages = 512 // codePages (16 MiB) a cache holds before it starts over
 )
 
 // codePage is the decoded code of one host page; insts[off/2] is the
@@ -32,7 +33,6 @@ const (
 type codePage struct {
 	insts [slotsPerPage]Inst
 	page  *Page
-	refs  int // the icaches that hold it (InheritCode shares codePages)
 }
 
 // icache is the set of codePages of one hart, or of the harts that share
@@ -52,6 +52,11 @@ func (c *icache) get(p *Page) *codePage {
 	if cp := c.pages[p]; cp != nil {
 		return cp
 	}
+	if len(c.pages) >= maxCodePages {
+		// A shared cache outlives the programs that filled it; past the
+		// cap, start again rather than keep their pages alive.
+		c.flush()
+	}
 	var cp *codePage
 	if n := len(c.free); n > 0 {
 		cp = c.free[n-1]
@@ -61,15 +66,14 @@ func (c *icache) get(p *Page) *codePage {
 	} else {
 		cp = new(codePage)
 	}
-	cp.page, cp.refs = p, 1
+	cp.page = p
 	c.pages[p] = cp
 	return cp
 }
 
-// release drops c's hold on cp, which goes to the free list once no icache
-// holds it.
+// release moves cp to the free list.
 func (c *icache) release(cp *codePage) {
-	if cp.refs--; cp.refs == 0 && len(c.free) < maxFreePages {
+	if len(c.free) < maxFreePages {
 		c.free = append(c.free, cp)
 	}
 }
@@ -114,7 +118,15 @@ func (h *Hart) codeAt(pc uint64) *codePage {
 	}
 	cp := h.icache.pages[p]
 	if cp == nil {
+		epoch := h.icache.epoch
 		cp = h.icache.get(p)
+		if h.icache.epoch != epoch {
+			// get started the cache over: forget every fetch translation
+			// but the one being made.
+			h.tlb.flushExec()
+			h.codeEpoch = h.icache.epoch
+			h.dropped = true
+		}
 		for i := range h.tlb.w {
 			if h.tlb.w[i].page == p {
 				h.tlb.w[i] = tlbEntry{vpn: noVPN}

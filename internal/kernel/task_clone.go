@@ -92,7 +92,7 @@ func (t *Task) Clone(args CloneArgs) (int32, abi.Errno) {
 		c.Hart.ShareCode(t.Hart) // one address space: decode its code once
 	} else {
 		c.Hart.SetMemory(c.MM)
-		c.Hart.InheritCode(t.Hart) // the same frames, copy-on-write: the same code
+		c.Hart.ShareCode(t.Hart) // the same frames, copy-on-write: the same code
 	}
 	if f&abi.CLONE_FILES != 0 {
 		t.FDs.IncRef()

@@ -95,6 +95,9 @@ func (t *Task) ExecAt(dir *vfs.File, p string, flags uint32, argv, envp []string
 	t.releaseVforkLocked()
 	k.mu.Unlock()
 	h := cpu.New(as)
+	if t.Hart != nil {
+		h.ShareCode(t.Hart) // one decoded-code cache for the kernel's harts
+	}
 	h.PC = img.Entry
 	h.X[2] = img.SP
 	h.Time = k.timeCSR
