@@ -159,6 +159,8 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "sched"},
 		{name: "stopcont"},
 		{name: "execthread"},
+		{name: "signals"},
+		{name: "signals", dynamic: true},
 	}
 	for _, tc := range cases {
 		name := tc.name

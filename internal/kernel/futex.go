@@ -83,6 +83,11 @@ func (t *Task) FutexWait(addr uint64, val, bitset uint32, deadline time.Time, pr
 		return abi.ETIMEDOUT
 	case interrupted:
 		return abi.EINTR
+	case signalled:
+		if deadline.IsZero() {
+			return ERESTARTSYS
+		}
+		return ERESTART_RESTARTBLOCK
 	}
 	return 0
 }

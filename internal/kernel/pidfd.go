@@ -88,7 +88,7 @@ func (t *Task) PidfdSendSignal(fd int32, sig int, flags uint32) abi.Errno {
 		return abi.ESRCH
 	}
 	if sig != 0 {
-		t.k.signalGroupLocked(g, sig)
+		t.k.sendLocked(g, nil, t.userInfo(sig, abi.SI_USER), false)
 	}
 	return 0
 }

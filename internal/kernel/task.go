@@ -73,9 +73,25 @@ type Task struct {
 	Envs []string // the environment the program was started with (for /proc/PID/environ)
 	Args []string // argv, for /proc/PID/cmdline
 
-	// Signal state (delivery is a later slice; the sets are recorded).
-	SigMask    uint64
-	SigPending uint64
+	// Signal state. SigMask is written by the task itself under
+	// Kernel.mu; pending is guarded by Kernel.mu.
+	SigMask  uint64
+	pending  sigPending
+	sigHint  atomic.Bool // a signal may be deliverable: the run loop looks
+	sigWoken bool        // guarded by Kernel.mu: a signal ended the last sleep
+	// interruptible is set, under Kernel.mu, while the task sleeps in a
+	// sleep a signal may end.
+	interruptible bool
+	savedMask     uint64   // rt_sigsuspend's mask to restore after the handler
+	suspended     bool     // savedMask is set
+	AltStack      AltStack // sigaltstack(2)
+	// sigreturn is the address of the rt_sigreturn trampoline a handler
+	// returns to (the vDSO's, on Linux): set at exec.
+	sigreturn uint64
+	// The syscall being restarted after a signal: its a0 on entry, and
+	// the ERESTART* code it returned.
+	origA0  uint64
+	restart abi.Errno
 
 	// set_tid_address and set_robust_list.
 	PdeathSig      int // prctl(PR_SET_PDEATHSIG): sent when the parent process exits

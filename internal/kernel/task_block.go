@@ -20,17 +20,26 @@ func (t *Task) Block(wait func()) {
 	<-t.wake
 }
 
-// Sleep blocks the task for d, or until its process must exit. It reports
-// whether the whole time passed.
-func (t *Task) Sleep(d time.Duration) bool {
+// Sleep blocks the task for d, or until a signal it takes arrives or its
+// process must exit. It returns the time left: 0 when the whole time
+// passed.
+func (t *Task) Sleep(d time.Duration) time.Duration {
 	if d <= 0 {
-		return true
+		return 0
 	}
 	k := t.k
 	var q waitQueue
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	return t.sleepLocked(&q, k.cfg.Now().Add(d)) == timedOut
+	deadline := k.cfg.Now().Add(d)
+	for {
+		switch t.sleepLocked(&q, deadline) {
+		case timedOut:
+			return 0
+		case signalled, interrupted:
+			return max(deadline.Sub(k.cfg.Now()), 1)
+		}
+	}
 }
 
 // Exiting reports whether the task has begun to exit.

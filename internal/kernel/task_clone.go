@@ -65,6 +65,8 @@ func (t *Task) Clone(args CloneArgs) (int32, abi.Errno) {
 		Args:      t.Args,
 		Envs:      t.Envs,
 		SigMask:   t.SigMask,
+		sigreturn: t.sigreturn,
+		AltStack:  t.AltStack,
 		Limits:    t.Limits,
 		Hart:      t.Hart.Clone(),
 		StartTime: k.Clock(),
@@ -73,6 +75,9 @@ func (t *Task) Clone(args CloneArgs) (int32, abi.Errno) {
 	c.Sched.Task = c
 	k.rq.PlaceNew(&c.Sched, &t.Sched)
 	c.Hart.X[10] = 0 // the child's clone returns 0
+	if f&abi.CLONE_VM != 0 && f&abi.CLONE_VFORK == 0 {
+		c.AltStack = AltStack{} // a thread's stack is not its creator's (Linux's copy_process)
+	}
 	if args.Stack != 0 {
 		c.Hart.X[2] = args.Stack
 	}
@@ -165,7 +170,7 @@ func (t *Task) Clone(args CloneArgs) (int32, abi.Errno) {
 		// The parent sleeps until the child execs or exits: Linux's
 		// wait_for_vfork_done, killable only.
 		for c.vforkParent != nil {
-			if t.sleepLocked(&c.vforkDone, zeroTime) == interrupted {
+			if t.sleepKillableLocked(&c.vforkDone) == interrupted {
 				break
 			}
 		}

@@ -81,6 +81,11 @@ func (t *Task) ExecAt(dir *vfs.File, p string, flags uint32, argv, envp []string
 		as.Release()
 		return err
 	}
+	tramp, errno := mapTrampoline(as)
+	if errno != 0 {
+		as.Release()
+		return &loader.Error{Path: p, Reason: "cannot map the signal trampoline", Errno: errno}
+	}
 	if err := t.becomeSoleThread(); err != 0 {
 		as.Release()
 		return &loader.Error{Path: p, Reason: "interrupted", Errno: err}
@@ -107,6 +112,8 @@ func (t *Task) ExecAt(dir *vfs.File, p string, flags uint32, argv, envp []string
 	t.Args = append([]string(nil), argv...)
 	t.Envs = append([]string(nil), envp...)
 	t.ClearChildTID = 0
+	t.sigreturn = tramp
+	t.AltStack = AltStack{}
 	t.RobustList, t.RobustListSize = 0, 0
 	t.resetHandlers()
 	if t.FDs != nil {
@@ -139,7 +146,7 @@ func (t *Task) becomeSoleThread() abi.Errno {
 	}
 	k.wakeThreadsLocked(g, t)
 	for len(g.threads) > 1 {
-		if t.sleepLocked(&g.threadExit, zeroTime) == interrupted {
+		if t.sleepKillableLocked(&g.threadExit) == interrupted {
 			return abi.EINTR
 		}
 	}

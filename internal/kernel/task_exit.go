@@ -149,7 +149,14 @@ func (k *Kernel) processExitLocked(g *ThreadGroup) {
 		return
 	}
 	if g.exitSignal != 0 {
-		k.signalGroupLocked(p, g.exitSignal)
+		info := SigInfo{Signo: g.exitSignal, Code: abi.CLD_EXITED, Pid: g.Pid(), UID: g.Leader.Creds.UID, Status: g.status >> 8 & 0xff}
+		if sig := g.status & 0x7f; sig != 0 {
+			info.Code, info.Status = abi.CLD_KILLED, sig
+			if g.status&0x80 != 0 {
+				info.Code = abi.CLD_DUMPED
+			}
+		}
+		k.sendLocked(p, nil, info, false)
 	}
 	if p.autoReaps() {
 		k.reapLocked(g)

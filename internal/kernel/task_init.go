@@ -157,6 +157,6 @@ func (k *Kernel) Signal(pid int32, sig int) abi.Errno {
 	if t == nil || t.tg.Pid() != pid || t.tg.zombie {
 		return abi.ESRCH
 	}
-	k.sendLocked(t.tg, nil, sig, true)
+	k.sendLocked(t.tg, nil, SigInfo{Signo: sig, Code: abi.SI_USER}, true)
 	return 0
 }

@@ -35,6 +35,12 @@ func (t *Task) run() {
 	budget := t.resumeBudget()
 	for !t.exiting && !t.tg.exiting.Load() {
 		t.stopIfAsked()
+		if t.restart != 0 || t.sigHint.Load() {
+			t.handleSignals()
+			if t.exiting || t.tg.exiting.Load() {
+				break
+			}
+		}
 		before := t.Hart.Instret
 		exit := t.Hart.Run(budget)
 		ran := t.Hart.Instret - before
@@ -73,6 +79,7 @@ const SyscallCost = 100
 func (t *Task) syscall() {
 	t.Hart.PC += 4
 	t.Syscalls++
+	t.origA0 = t.Hart.X[10]
 	t.SysNanos += SyscallCost
 	t.k.clock.Add(SyscallCost)
 	defer func() {
@@ -82,6 +89,11 @@ func (t *Task) syscall() {
 		}
 	}()
 	t.k.cfg.Syscalls.Invoke(t)
+	// A syscall a signal interrupted leaves its ERESTART* code in a0 for
+	// handleSignals to turn into a restart or EINTR.
+	if e := abi.Errno(-int64(t.Hart.X[10])); e >= ERESTARTSYS && e <= ERESTART_RESTARTBLOCK {
+		t.restart = e
+	}
 }
 
 // fault turns a memory fault into the signal Linux would send. Signal
@@ -94,15 +106,47 @@ func (t *Task) fault(e cpu.Exit) {
 		what = "SEGV_ACCERR"
 	case cpu.FaultBusErr:
 		sig, what = abi.SIGBUS, "BUS_ADRERR"
+	case cpu.FaultAdrAln:
+		sig, what = abi.SIGBUS, "BUS_ADRALN"
 	}
 	access := map[int]string{cpu.AccessRead: "read", cpu.AccessWrite: "write", cpu.AccessExec: "execute"}[e.Access]
 	t.trap(sig, e, fmt.Sprintf("%s {si_code=%s, si_addr=%#x} (%s at pc %#x)", abi.SignalName(sig), what, e.Addr, access, t.Hart.PC))
 }
 
-// trap reports a synchronous signal caused by the hart and applies it.
+// trap reports a synchronous signal caused by the hart and forces it on t,
+// as Linux's force_sig_fault: a handler that the task does not block runs;
+// otherwise (blocked, ignored or default) the process dies of it.
 func (t *Task) trap(sig int, e cpu.Exit, text string) {
 	if b := t.k.cfg.Trace; b.Enabled() {
 		b.Publish(&trace.Event{Kind: trace.KindFault, Time: t.k.Clock(), Pid: t.Tgid, Tid: t.Tid, Code: sig, Text: text})
 	}
-	t.k.killGroup(t, sig)
+	info := SigInfo{Signo: sig}
+	switch {
+	case e.Reason == cpu.ExitFault:
+		info.Addr = e.Addr
+		info.Code = abi.SEGV_MAPERR
+		switch e.Fault {
+		case cpu.FaultAccErr:
+			info.Code = abi.SEGV_ACCERR
+		case cpu.FaultBusErr:
+			info.Code = abi.BUS_ADRERR
+		case cpu.FaultAdrAln:
+			info.Code = abi.BUS_ADRALN
+		}
+	case sig == abi.SIGILL:
+		info.Code, info.Addr = abi.ILL_ILLOPC, t.Hart.PC
+	case sig == abi.SIGTRAP:
+		info.Code, info.Addr = abi.TRAP_BRKPT, t.Hart.PC
+	}
+	k := t.k
+	k.mu.Lock()
+	act := t.Sig.Actions[sig]
+	if act.Handler == abi.SIG_DFL || act.Handler == abi.SIG_IGN || t.SigMask&sigBit(sig) != 0 {
+		k.mu.Unlock()
+		k.killGroup(t, sig)
+		return
+	}
+	t.pending.add(info)
+	t.sigHint.Store(true)
+	k.mu.Unlock()
 }

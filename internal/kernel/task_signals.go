@@ -2,12 +2,9 @@ package kernel
 
 import "vessel/internal/abi"
 
-// Signals, as far as the process model needs them today: a signal sent to a
-// process is either acted on at once by its default action — termination,
-// with or without core, for a process that has neither a handler nor an
-// ignore for it — or discarded when ignored, or else recorded as pending
-// for the handler delivery of the signals issue. Stops are recorded too,
-// until job control lands.
+// Signals: generation (sendLocked), the pending sets of each thread and
+// process, and the default actions. Delivery to a handler, with the signal
+// frame on the guest stack, is in signal_deliver.go.
 
 // sigDefault is a signal's default action (see signal(7)).
 type sigDefault uint8
@@ -32,81 +29,232 @@ func defaultAction(sig int) sigDefault {
 	return sigTerm
 }
 
-// signalGroupLocked sends sig to process g from inside its namespace. The
-// init of a namespace gets only the signals it has a handler for, as
-// Linux's SIGNAL_UNKILLABLE; SIGKILL and SIGSTOP are never ignored or
-// caught elsewhere.
+// SigInfo is what a handler's siginfo_t says about a signal.
+type SigInfo struct {
+	Signo  int
+	Code   int32 // SI_USER, SI_TKILL, SI_KERNEL, CLD_*, SEGV_*, ...
+	Errno  int32
+	Pid    int32  // the sender, or the child for SIGCHLD
+	UID    uint32 // the sender's real uid
+	Status int32  // SIGCHLD: exit code or signal
+	Addr   uint64 // faults: the address
+	Value  uint64 // sigqueue's value
+}
+
+// sigPending is a set of pending signals: a standard signal is pending at
+// most once (a second one coalesces with it), a real-time one queues every
+// instance with its SigInfo. Guarded by Kernel.mu.
+type sigPending struct {
+	mask  uint64
+	infos []SigInfo // in arrival order
+}
+
+func sigBit(sig int) uint64 { return 1 << (sig - 1) }
+
+// add queues info, coalescing a standard signal already pending.
+func (p *sigPending) add(info SigInfo) {
+	if info.Signo < abi.SIGRTMIN && p.mask&sigBit(info.Signo) != 0 {
+		return
+	}
+	p.mask |= sigBit(info.Signo)
+	p.infos = append(p.infos, info)
+}
+
+// take removes the first instance of sig.
+func (p *sigPending) take(sig int) SigInfo {
+	var info SigInfo
+	rest := false
+	for i, x := range p.infos {
+		if x.Signo != sig {
+			continue
+		}
+		if info.Signo == 0 {
+			info = x
+			p.infos = append(p.infos[:i:i], p.infos[i+1:]...)
+			for _, y := range p.infos[i:] {
+				rest = rest || y.Signo == sig
+			}
+			break
+		}
+	}
+	if !rest {
+		p.mask &^= sigBit(sig)
+	}
+	if info.Signo == 0 {
+		info.Signo = sig
+	}
+	return info
+}
+
+// drop removes every instance of the signals in set.
+func (p *sigPending) drop(set uint64) {
+	if p.mask&set == 0 {
+		return
+	}
+	p.mask &^= set
+	out := p.infos[:0]
+	for _, x := range p.infos {
+		if set&sigBit(x.Signo) == 0 {
+			out = append(out, x)
+		}
+	}
+	p.infos = out
+}
+
+// signalGroupLocked sends sig to process g from the kernel (SIGCHLD,
+// PR_SET_PDEATHSIG), as from inside its namespace.
 //
 // Preconditions: Kernel.mu is held.
 func (k *Kernel) signalGroupLocked(g *ThreadGroup, sig int) {
-	k.sendLocked(g, nil, sig, false)
+	k.sendLocked(g, nil, SigInfo{Signo: sig, Code: abi.SI_KERNEL}, false)
 }
 
-// sendLocked delivers sig to process g, or, for a thread-directed signal
-// (tkill, tgkill), to thread t of it. A sender outside the namespace
-// (vessel itself, forwarding a host signal) may also stop or kill its init.
+// sendLocked generates signal info.Signo for process g, or, for a
+// thread-directed signal (tkill, tgkill, a fault), for thread t of it, as
+// Linux's send_signal and complete_signal. The init of a namespace gets
+// only the signals it has a handler for, unless the sender is outside the
+// namespace (vessel forwarding a host signal) and the signal is SIGKILL or
+// SIGSTOP. An ignored signal is discarded; SIGCONT and the stop signals
+// cancel each other's pending instances; a signal that will kill the
+// process by its default action and that the receiving thread does not
+// block ends the process at once; the rest are queued and the thread that
+// will take them is woken from an interruptible sleep.
 //
 // Preconditions: Kernel.mu is held.
-func (k *Kernel) sendLocked(g *ThreadGroup, t *Task, sig int, fromOutside bool) {
+func (k *Kernel) sendLocked(g *ThreadGroup, t *Task, info SigInfo, fromOutside bool) {
+	sig := info.Signo
 	if sig <= 0 || sig > abi.NSIG || g.zombie || g.exiting.Load() {
 		return
 	}
 	leader := g.Leader
-	if t == nil {
-		t = leader
-	}
 	act := leader.Sig.Actions[sig]
-	caught := act.Handler != abi.SIG_DFL && act.Handler != abi.SIG_IGN
 	unblockable := sig == abi.SIGKILL || sig == abi.SIGSTOP
-	if unblockable {
-		caught = false
-	}
+	caught := !unblockable && act.Handler != abi.SIG_DFL && act.Handler != abi.SIG_IGN
 	if g == k.init && !caught && !(fromOutside && unblockable) {
 		return
 	}
-	// Stop and continue signals cancel each other's pending instances,
-	// and SIGCONT resumes a stopped process whatever its disposition
-	// (Linux's prepare_signal).
 	if defaultAction(sig) == sigStop {
-		g.pendingCont(false)
+		g.dropPending(sigBit(abi.SIGCONT))
 	}
 	if sig == abi.SIGCONT {
-		g.clearPendingStops()
+		g.dropPending(sigBit(abi.SIGSTOP) | sigBit(abi.SIGTSTP) | sigBit(abi.SIGTTIN) | sigBit(abi.SIGTTOU))
 		k.continueLocked(g)
 	}
-	switch {
-	case caught:
-		t.SigPending |= 1 << (sig - 1)
-	case act.Handler == abi.SIG_IGN && !unblockable:
-	case defaultAction(sig) == sigIgnore:
-	case defaultAction(sig) == sigStop:
-		k.stopLocked(g, sig)
-	default:
-		status := int32(sig)
-		if defaultAction(sig) == sigCore && leader.Limits[abi.RLIMIT_CORE].Cur > 0 {
-			status |= 0x80
+	// The thread that takes it: t, or one that does not block it.
+	target := t
+	if target == nil {
+		target = g.wantsSignal(sig)
+	}
+	blocked := target == nil || target.SigMask&sigBit(sig) != 0
+	if unblockable {
+		blocked = false
+	}
+	ignored := !unblockable && (act.Handler == abi.SIG_IGN || act.Handler == abi.SIG_DFL && defaultAction(sig) == sigIgnore)
+	if ignored && !blocked {
+		return
+	}
+	if !caught && !blocked {
+		switch defaultAction(sig) {
+		case sigTerm, sigCore:
+			status := int32(sig)
+			if defaultAction(sig) == sigCore && leader.Limits[abi.RLIMIT_CORE].Cur > 0 {
+				status |= 0x80
+			}
+			g.status = status
+			g.exiting.Store(true)
+			k.wakeThreadsLocked(g, nil)
+			return
+		case sigStop:
+			k.stopLocked(g, sig)
+			return
 		}
-		g.status = status
-		g.exiting.Store(true)
-		k.wakeThreadsLocked(g, nil)
+	}
+	if t != nil {
+		t.pending.add(info)
+	} else {
+		g.pending.add(info)
+	}
+	if target != nil && !blocked {
+		target.sigHint.Store(true)
+		k.interruptLocked(target)
 	}
 }
 
-// pendingCont drops a pending SIGCONT (a stop signal cancels it).
-func (g *ThreadGroup) pendingCont(keep bool) {
-	if !keep {
-		for _, x := range g.threads {
-			x.SigPending &^= 1 << (abi.SIGCONT - 1)
-		}
-	}
-}
-
-// clearPendingStops drops pending stop signals (SIGCONT cancels them).
-func (g *ThreadGroup) clearPendingStops() {
+// wantsSignal picks the thread of g that takes a process-directed sig: the
+// leader if it does not block it, else the first thread that does not,
+// else nil (the signal waits in the shared set until a thread unblocks it).
+//
+// Preconditions: Kernel.mu is held.
+func (g *ThreadGroup) wantsSignal(sig int) *Task {
 	for _, x := range g.threads {
-		for _, s := range [...]int{abi.SIGSTOP, abi.SIGTSTP, abi.SIGTTIN, abi.SIGTTOU} {
-			x.SigPending &^= 1 << (s - 1)
+		if x.SigMask&sigBit(sig) == 0 && !x.exiting {
+			return x
 		}
+	}
+	return nil
+}
+
+// dropPending discards the signals in set from every pending set of g.
+//
+// Preconditions: Kernel.mu is held.
+func (g *ThreadGroup) dropPending(set uint64) {
+	g.pending.drop(set)
+	for _, x := range g.threads {
+		x.pending.drop(set)
+	}
+}
+
+// interruptLocked wakes t from an interruptible sleep so that it takes a
+// signal: the sleep ends as signalled (the syscall returns ERESTARTSYS or
+// EINTR). A task running, runnable or blocked in host I/O notices at its
+// next return to guest code.
+//
+// Preconditions: Kernel.mu is held.
+func (k *Kernel) interruptLocked(t *Task) {
+	if t.interruptible && t.State() == StateSleeping && t.waitingOn != nil {
+		t.waitingOn.remove(t)
+		t.waitingOn = nil
+		t.sigWoken = true
+		k.wakeLocked(t)
+	}
+}
+
+// signalPendingLocked reports whether t has a signal it does not block
+// (Linux's signal_pending after recalc_sigpending).
+//
+// Preconditions: Kernel.mu is held.
+func (t *Task) signalPendingLocked() bool {
+	return (t.pending.mask|t.tg.pending.mask)&^t.SigMask != 0
+}
+
+// PendingSignals is rt_sigpending(2)'s set: the signals pending for t or
+// its process that t blocks.
+func (t *Task) PendingSignals() uint64 {
+	t.k.mu.Lock()
+	defer t.k.mu.Unlock()
+	return (t.pending.mask | t.tg.pending.mask) & t.SigMask
+}
+
+// SetSigMask sets t's blocked set (SIGKILL and SIGSTOP are never blocked)
+// and makes t look again for signals it may now take.
+func (t *Task) SetSigMask(mask uint64) {
+	t.k.mu.Lock()
+	defer t.k.mu.Unlock()
+	t.SigMask = mask &^ (sigBit(abi.SIGKILL) | sigBit(abi.SIGSTOP))
+	if t.signalPendingLocked() {
+		t.sigHint.Store(true)
+	}
+}
+
+// SetSigAction changes the disposition of sig in t's (shared) table, as
+// rt_sigaction(2): setting SIG_IGN, or SIG_DFL for a signal whose default
+// is to ignore it, discards its pending instances (POSIX).
+func (t *Task) SetSigAction(sig int, act SigAction) {
+	t.k.mu.Lock()
+	defer t.k.mu.Unlock()
+	t.Sig.Actions[sig] = act
+	if act.Handler == abi.SIG_IGN || act.Handler == abi.SIG_DFL && defaultAction(sig) == sigIgnore {
+		t.tg.dropPending(sigBit(sig))
 	}
 }
 
@@ -164,7 +312,7 @@ func (t *Task) stopIfAsked() {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	for t.tg.stopping.Load() && !t.mustExitLocked() {
-		if t.waitLocked(&t.tg.stopped, zeroTime, StateStopped) == interrupted {
+		if t.waitLocked(&t.tg.stopped, zeroTime, StateStopped, false) == interrupted {
 			return
 		}
 	}
@@ -204,7 +352,7 @@ func (t *Task) Kill(pid int32, sig int) abi.Errno {
 			continue
 		}
 		allowed = true
-		k.sendLocked(g, nil, sig, false)
+		k.sendLocked(g, nil, t.userInfo(sig, abi.SI_USER), false)
 	}
 	switch {
 	case !found:
@@ -231,8 +379,15 @@ func (t *Task) Tgkill(tgid, tid int32, sig int) abi.Errno {
 	if !t.maySignal(x, sig) {
 		return abi.EPERM
 	}
-	k.sendLocked(x.tg, x, sig, false)
+	if sig != 0 {
+		k.sendLocked(x.tg, x, t.userInfo(sig, abi.SI_TKILL), false)
+	}
 	return 0
+}
+
+// userInfo is the siginfo of a signal t sends with kill or tkill.
+func (t *Task) userInfo(sig int, code int32) SigInfo {
+	return SigInfo{Signo: sig, Code: code, Pid: t.Tgid, UID: t.Creds.UID}
 }
 
 // maySignal is Linux's kill_ok_by_cred: the sender's real or effective uid

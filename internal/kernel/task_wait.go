@@ -111,8 +111,11 @@ func (t *Task) Waitid(idtype int, id int32, options int) (WaitResult, abi.Errno)
 		if options&abi.WNOHANG != 0 {
 			return WaitResult{}, 0
 		}
-		if t.sleepLocked(&g.childExit, zeroTime) == interrupted {
+		switch t.sleepLocked(&g.childExit, zeroTime) {
+		case interrupted:
 			return WaitResult{}, abi.EINTR
+		case signalled:
+			return WaitResult{}, ERESTARTSYS
 		}
 	}
 }

@@ -30,6 +30,8 @@ type ThreadGroup struct {
 	contNotify bool      // a continue not yet reported to wait(WCONTINUED)
 	stopped    waitQueue // threads in state T
 
+	pending sigPending // process-directed signals no thread has taken yet; guarded by Kernel.mu
+
 	// Accounting, guarded by Kernel.mu: threads that have exited, and
 	// reaped children with their own reaped descendants (RUSAGE_CHILDREN).
 	deadThreads    Usage

@@ -39,7 +39,7 @@ func (k *Kernel) wakeAllLocked(q *waitQueue) {
 // Preconditions: Kernel.mu is held.
 func (k *Kernel) wakeThreadsLocked(g *ThreadGroup, t *Task) {
 	for _, x := range g.threads {
-		if s := x.State(); x != t && (s == StateSleeping || s == StateStopped) && x.waitingOn != nil {
+		if s := x.State(); x != t && (s == StateSleeping || s == StateDisk || s == StateStopped) && x.waitingOn != nil {
 			x.waitingOn.remove(x)
 			x.waitingOn = nil
 			k.wakeLocked(x)
@@ -56,28 +56,44 @@ type sleepOutcome int
 const (
 	wokenUp     sleepOutcome = iota // a waker (or a spurious wake-up): re-check the condition
 	timedOut                        // the deadline passed
-	interrupted                     // the task must exit (or, later, handle a signal)
+	interrupted                     // the task must exit
+	signalled                       // a signal the task takes arrived (interruptible sleeps only)
 )
 
 // sleepLocked puts t, which holds the CPU, to sleep on q until it is woken,
-// until the deadline (zero: none) passes, or until it is told to exit. The
-// CPU goes to the next runnable task meanwhile. It is Linux's
-// prepare_to_wait + schedule, and the caller loops on its condition.
+// until the deadline (zero: none) passes, until a signal it takes arrives,
+// or until it is told to exit. The CPU goes to the next runnable task
+// meanwhile. It is Linux's prepare_to_wait + schedule in
+// TASK_INTERRUPTIBLE, and the caller loops on its condition.
 //
 // Preconditions: Kernel.mu is held; it is held again on return.
 func (t *Task) sleepLocked(q *waitQueue, deadline time.Time) sleepOutcome {
-	return t.waitLocked(q, deadline, StateSleeping)
+	return t.waitLocked(q, deadline, StateSleeping, true)
 }
 
-// waitLocked is sleepLocked in the given state: S, or T for a stopped
-// task.
+// sleepKillableLocked is sleepLocked that only the death of the process
+// ends early, not a signal (TASK_KILLABLE, shown as D): vfork's wait for
+// the child, exec's wait for the other threads.
 //
 // Preconditions: Kernel.mu is held; it is held again on return.
-func (t *Task) waitLocked(q *waitQueue, deadline time.Time, state State) sleepOutcome {
+func (t *Task) sleepKillableLocked(q *waitQueue) sleepOutcome {
+	return t.waitLocked(q, zeroTime, StateDisk, false)
+}
+
+// waitLocked is sleepLocked in the given state (S, D, or T for a stopped
+// task), interruptible by signals or not.
+//
+// Preconditions: Kernel.mu is held; it is held again on return.
+func (t *Task) waitLocked(q *waitQueue, deadline time.Time, state State, interruptible bool) sleepOutcome {
 	k := t.k
 	if t.mustExitLocked() {
 		return interrupted
 	}
+	if interruptible && t.signalPendingLocked() {
+		return signalled
+	}
+	t.interruptible = interruptible
+	t.sigWoken = false
 	q.waiters = append(q.waiters, t)
 	t.waitingOn = q
 	t.sleepSeq++
@@ -110,13 +126,17 @@ func (t *Task) waitLocked(q *waitQueue, deadline time.Time, state State) sleepOu
 	if timer != nil {
 		timer.Stop()
 	}
-	t.waitingOn.remove(t) // a timeout or an exit woke it, not the queue's waker
+	t.waitingOn.remove(t) // a timeout, a signal or an exit woke it, not the queue's waker
 	t.waitingOn = nil
+	t.interruptible = false
 	switch {
 	case t.mustExitLocked():
 		return interrupted
 	case t.timedOut:
 		return timedOut
+	case t.sigWoken:
+		t.sigWoken = false
+		return signalled
 	}
 	return wokenUp
 }

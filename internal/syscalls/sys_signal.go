@@ -11,9 +11,9 @@ const sizeofSigset = 8
 // unblockable signals cannot be masked.
 const unblockable = 1<<(abi.SIGKILL-1) | 1<<(abi.SIGSTOP-1)
 
-// rt_sigaction(2) records dispositions. riscv64 has no sa_restorer, so the
-// kernel's struct sigaction is {u64 sa_handler; u64 sa_flags; u64 sa_mask}
-// (24 bytes). Delivery to handlers comes with the signals issue.
+// rt_sigaction(2). riscv64 has no sa_restorer, so the kernel's struct
+// sigaction is {u64 sa_handler; u64 sa_flags; u64 sa_mask} (24 bytes);
+// handlers return through vessel's trampoline, as through Linux's vDSO.
 func sysRtSigaction(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	sig, act, oact, size := int(a[0]), a[1], a[2], a[3]
 	if size != sizeofSigset {
@@ -31,11 +31,11 @@ func sysRtSigaction(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		if err := t.MM.CopyIn(act, b[:]); err != 0 {
 			return 0, err
 		}
-		t.Sig.Actions[sig] = kernel.SigAction{
+		t.SetSigAction(sig, kernel.SigAction{
 			Handler: le.Uint64(b[0:]),
 			Flags:   le.Uint64(b[8:]),
 			Mask:    le.Uint64(b[16:]) &^ unblockable,
-		}
+		})
 	}
 	if oact != 0 {
 		var b [24]byte
@@ -64,15 +64,14 @@ func sysRtSigprocmask(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		s := le.Uint64(b[:])
 		switch how {
 		case abi.SIG_BLOCK:
-			t.SigMask |= s
+			t.SetSigMask(old | s)
 		case abi.SIG_UNBLOCK:
-			t.SigMask &^= s
+			t.SetSigMask(old &^ s)
 		case abi.SIG_SETMASK:
-			t.SigMask = s
+			t.SetSigMask(s)
 		default:
 			return 0, abi.EINVAL
 		}
-		t.SigMask &^= unblockable
 	}
 	if oset != 0 {
 		var b [8]byte
@@ -80,6 +79,60 @@ func sysRtSigprocmask(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		if err := t.MM.CopyOut(oset, b[:]); err != 0 {
 			return 0, err
 		}
+	}
+	return 0, 0
+}
+
+// rt_sigreturn(2): the registers come back from the frame; a0 is the
+// interrupted code's.
+func sysRtSigreturn(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	t.SigReturn()
+	return 0, kernel.EJUSTRETURN
+}
+
+// rt_sigpending(2): the pending signals the caller blocks.
+func sysRtSigpending(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	if a[1] > sizeofSigset {
+		return 0, abi.EINVAL
+	}
+	var b [8]byte
+	le.PutUint64(b[:], t.PendingSignals())
+	return 0, t.MM.CopyOut(a[0], b[:a[1]])
+}
+
+// rt_sigsuspend(2): wait for a signal with a temporary mask; returns EINTR
+// after the handler.
+func sysRtSigsuspend(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	if a[1] != sizeofSigset {
+		return 0, abi.EINVAL
+	}
+	var b [8]byte
+	if err := t.MM.CopyIn(a[0], b[:]); err != 0 {
+		return 0, err
+	}
+	return 0, t.SigSuspend(le.Uint64(b[:]))
+}
+
+// sigaltstack(2): stack_t is {ss_sp u64, ss_flags i32 (+4), ss_size u64}.
+func sysSigaltstack(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	var ss *kernel.AltStack
+	if a[0] != 0 {
+		var b [24]byte
+		if err := t.MM.CopyIn(a[0], b[:]); err != 0 {
+			return 0, err
+		}
+		ss = &kernel.AltStack{SP: le.Uint64(b[0:]), Flags: le.Uint32(b[8:]), Size: le.Uint64(b[16:])}
+	}
+	old, err := t.SetAltStack(ss)
+	if err != 0 {
+		return 0, err
+	}
+	if a[1] != 0 {
+		var b [24]byte
+		le.PutUint64(b[0:], old.SP)
+		le.PutUint32(b[8:], old.Flags)
+		le.PutUint64(b[16:], old.Size)
+		return 0, t.MM.CopyOut(a[1], b[:])
 	}
 	return 0, 0
 }

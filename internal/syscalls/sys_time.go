@@ -77,19 +77,29 @@ func sysGettimeofday(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	return 0, 0
 }
 
-// nanosleep(2). Until signals land a sleep is never interrupted, so the
-// remaining time, when asked for, is zero.
+// nanosleep(2). A signal ends the sleep early: the time left goes to rem,
+// and the call returns EINTR when a handler runs (Linux's
+// ERESTART_RESTARTBLOCK; without a handler vessel restarts the sleep).
 func sysNanosleep(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	ts, err := copyInTimespec(t, a[0])
 	if err != 0 {
 		return 0, err
 	}
-	t.Sleep(time.Duration(ts.Sec)*time.Second + time.Duration(ts.Nsec))
-	return 0, 0
+	left := t.Sleep(time.Duration(ts.Sec)*time.Second + time.Duration(ts.Nsec))
+	if left == 0 {
+		return 0, 0
+	}
+	if a[1] != 0 {
+		if err := copyOutTimespec(t, a[1], durationToTimespec(left)); err != 0 {
+			return 0, err
+		}
+	}
+	return 0, kernel.ERESTART_RESTARTBLOCK
 }
 
-// clock_nanosleep(2): relative or TIMER_ABSTIME; errors are returned as a
-// positive number, not through errno, as the raw syscall does.
+// clock_nanosleep(2): relative or TIMER_ABSTIME. An absolute sleep that a
+// signal interrupts restarts with the same deadline when no handler runs
+// (ERESTARTNOHAND); a relative one reports the time left as nanosleep.
 func sysClockNanosleep(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	id, flags := int32(a[0]), a[1]
 	if id == abi.CLOCK_THREAD_CPUTIME_ID {
@@ -104,9 +114,21 @@ func sysClockNanosleep(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		return 0, err
 	}
 	d := time.Duration(ts.Sec)*time.Second + time.Duration(ts.Nsec)
-	if flags&abi.TIMER_ABSTIME != 0 {
+	abs := flags&abi.TIMER_ABSTIME != 0
+	if abs {
 		d -= now
 	}
-	t.Sleep(d)
-	return 0, 0
+	left := t.Sleep(d)
+	switch {
+	case left == 0:
+		return 0, 0
+	case abs:
+		return 0, kernel.ERESTARTNOHAND
+	}
+	if a[3] != 0 {
+		if err := copyOutTimespec(t, a[3], durationToTimespec(left)); err != 0 {
+			return 0, err
+		}
+	}
+	return 0, kernel.ERESTART_RESTARTBLOCK
 }

@@ -91,9 +91,9 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_SCHED_RR_GET_INTERVAL:  {"sched_rr_get_interval", sysSchedRRGetInterval, a{fInt32, fPtr}, fInt, Full, ""},
 	abi.SYS_SCHED_GETAFFINITY:      {"sched_getaffinity", sysSchedGetaffinity, a{fInt32, fUint, fPtr}, fInt, Full, "one virtual CPU"},
 	abi.SYS_SCHED_SETAFFINITY:      {"sched_setaffinity", sysSchedSetaffinity, a{fInt32, fUint, fPtr}, fInt, Full, "one virtual CPU"},
-	abi.SYS_KILL:                   {"kill", sysKill, a{fInt32, fSignal}, fInt, Partial, "default actions (terminate, core, stop, continue, ignore); caught signals stay pending until handlers land"},
-	abi.SYS_TGKILL:                 {"tgkill", sysTgkill, a{fInt32, fInt32, fSignal}, fInt, Partial, "as kill"},
-	abi.SYS_TKILL:                  {"tkill", sysTkill, a{fInt32, fSignal}, fInt, Partial, "as kill"},
+	abi.SYS_KILL:                   {"kill", sysKill, a{fInt32, fSignal}, fInt, Full, ""},
+	abi.SYS_TGKILL:                 {"tgkill", sysTgkill, a{fInt32, fInt32, fSignal}, fInt, Full, ""},
+	abi.SYS_TKILL:                  {"tkill", sysTkill, a{fInt32, fSignal}, fInt, Full, ""},
 	abi.SYS_PIDFD_OPEN:             {"pidfd_open", sysPidfdOpen, a{fInt32, fHex}, fFD, Full, ""},
 	abi.SYS_PIDFD_SEND_SIGNAL:      {"pidfd_send_signal", sysPidfdSendSignal, a{fFD, fSignal, fPtr, fHex}, fInt, Partial, "no siginfo argument yet"},
 	abi.SYS_SCHED_YIELD:            {"sched_yield", sysSchedYield, a{}, fInt, Full, ""},
@@ -114,10 +114,14 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_CLOCK_GETTIME:   {"clock_gettime", sysClockGettime, a{fClock, fPtr}, fInt, Full, ""},
 	abi.SYS_CLOCK_GETRES:    {"clock_getres", sysClockGetres, a{fClock, fPtr}, fInt, Full, ""},
 	abi.SYS_GETTIMEOFDAY:    {"gettimeofday", sysGettimeofday, a{fPtr, fPtr}, fInt, Full, ""},
-	abi.SYS_NANOSLEEP:       {"nanosleep", sysNanosleep, a{fPtr, fPtr}, fInt, Partial, "not interruptible until signals land"},
-	abi.SYS_CLOCK_NANOSLEEP: {"clock_nanosleep", sysClockNanosleep, a{fClock, fHex, fPtr, fPtr}, fInt, Partial, "not interruptible until signals land"},
+	abi.SYS_NANOSLEEP:       {"nanosleep", sysNanosleep, a{fPtr, fPtr}, fInt, Full, ""},
+	abi.SYS_CLOCK_NANOSLEEP: {"clock_nanosleep", sysClockNanosleep, a{fClock, fHex, fPtr, fPtr}, fInt, Full, ""},
 
-	// Signals (dispositions and masks are recorded; delivery is the signals issue).
-	abi.SYS_RT_SIGACTION:   {"rt_sigaction", sysRtSigaction, a{fSignal, fPtr, fPtr, fUint}, fInt, Partial, "recorded; handlers are not yet called"},
+	// Signals.
+	abi.SYS_RT_SIGACTION:   {"rt_sigaction", sysRtSigaction, a{fSignal, fPtr, fPtr, fUint}, fInt, Full, ""},
+	abi.SYS_RT_SIGRETURN:   {"rt_sigreturn", sysRtSigreturn, a{}, fInt, Full, ""},
+	abi.SYS_RT_SIGPENDING:  {"rt_sigpending", sysRtSigpending, a{fPtr, fUint}, fInt, Full, ""},
+	abi.SYS_RT_SIGSUSPEND:  {"rt_sigsuspend", sysRtSigsuspend, a{fPtr, fUint}, fInt, Full, ""},
+	abi.SYS_SIGALTSTACK:    {"sigaltstack", sysSigaltstack, a{fPtr, fPtr}, fInt, Full, ""},
 	abi.SYS_RT_SIGPROCMASK: {"rt_sigprocmask", sysRtSigprocmask, a{fInt32, fPtr, fPtr, fUint}, fInt, Full, ""},
 }
