@@ -161,6 +161,7 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "execthread"},
 		{name: "signals"},
 		{name: "signals", dynamic: true},
+		{name: "pgrp"},
 	}
 	for _, tc := range cases {
 		name := tc.name

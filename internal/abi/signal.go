@@ -48,13 +48,17 @@ var signalNames = [...]string{
 	SIGIO: "SIGIO", SIGPWR: "SIGPWR", SIGSYS: "SIGSYS",
 }
 
-// SignalName returns "SIGSEGV" for 11, "SIGRT3" for 35, and "signal N" otherwise.
+// SignalName returns the name strace gives signal sig: "SIGSEGV" for 11,
+// "SIGRTMIN" for 32, "SIGRT_3" for 35, and "signal N" otherwise.
 func SignalName(sig int) string {
 	if sig > 0 && sig < len(signalNames) && signalNames[sig] != "" {
 		return signalNames[sig]
 	}
-	if sig >= SIGRTMIN && sig <= NSIG {
-		return "SIGRT" + itoa(int64(sig-SIGRTMIN))
+	if sig == SIGRTMIN {
+		return "SIGRTMIN"
+	}
+	if sig > SIGRTMIN && sig <= NSIG {
+		return "SIGRT_" + itoa(int64(sig-SIGRTMIN))
 	}
 	return "signal " + itoa(int64(sig))
 }

@@ -2,9 +2,12 @@ package kernel
 
 import (
 	"encoding/binary"
+	"fmt"
+	"strconv"
 
 	"vessel/internal/abi"
 	"vessel/internal/mm"
+	"vessel/internal/trace"
 )
 
 // Signal delivery, as Linux's arch/riscv/kernel/signal.c. Before a task
@@ -163,12 +166,14 @@ func (t *Task) handleSignals() {
 			}
 			k.groupExitLocked(t, status)
 			k.mu.Unlock()
+			t.publishSignal(info)
 			return
 		}
 		if act.Flags&abi.SA_RESETHAND != 0 {
 			t.Sig.Actions[sig] = SigAction{}
 		}
 		k.mu.Unlock()
+		t.publishSignal(info)
 		t.finishRestart(true, act.Flags)
 		if !t.setupFrame(sig, info, act) {
 			// No room for the frame: Linux's force_sigsegv.
@@ -353,4 +358,65 @@ func mapTrampoline(as *mm.AddressSpace) (uint64, abi.Errno) {
 		return 0, err
 	}
 	return addr, as.Mprotect(addr, abi.PageSize, abi.PROT_READ|abi.PROT_EXEC)
+}
+
+// publishSignal puts a delivered signal on the event bus, worded as strace
+// shows it: SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=2, ...}.
+func (t *Task) publishSignal(info SigInfo) {
+	b := t.k.cfg.Trace
+	if !b.Enabled() {
+		return
+	}
+	name := abi.SignalName(info.Signo)
+	text := fmt.Sprintf("%s {si_signo=%s, si_code=%s", name, name, siCodeName(info))
+	switch {
+	case info.Addr != 0:
+		text += fmt.Sprintf(", si_addr=%#x", info.Addr)
+	case info.Signo == abi.SIGCHLD:
+		text += fmt.Sprintf(", si_pid=%d, si_uid=%d, si_status=%d", info.Pid, info.UID, info.Status)
+	case info.Code == abi.SI_USER || info.Code == abi.SI_TKILL:
+		text += fmt.Sprintf(", si_pid=%d, si_uid=%d", info.Pid, info.UID)
+	}
+	b.Publish(&trace.Event{Kind: trace.KindSignal, Time: t.k.Clock(), Pid: t.Tgid, Tid: t.Tid, Code: info.Signo, Text: text + "}"})
+}
+
+// siCodeName is si_code as strace names it.
+func siCodeName(info SigInfo) string {
+	switch info.Code {
+	case abi.SI_USER:
+		return "SI_USER"
+	case abi.SI_KERNEL:
+		return "SI_KERNEL"
+	case abi.SI_TKILL:
+		return "SI_TKILL"
+	}
+	switch info.Signo {
+	case abi.SIGCHLD:
+		if n := [...]string{"", "CLD_EXITED", "CLD_KILLED", "CLD_DUMPED", "CLD_TRAPPED", "CLD_STOPPED", "CLD_CONTINUED"}; int(info.Code) < len(n) && info.Code > 0 {
+			return n[info.Code]
+		}
+	case abi.SIGSEGV:
+		if info.Code == abi.SEGV_MAPERR {
+			return "SEGV_MAPERR"
+		}
+		if info.Code == abi.SEGV_ACCERR {
+			return "SEGV_ACCERR"
+		}
+	case abi.SIGBUS:
+		if info.Code == abi.BUS_ADRERR {
+			return "BUS_ADRERR"
+		}
+		if info.Code == abi.BUS_ADRALN {
+			return "BUS_ADRALN"
+		}
+	case abi.SIGILL:
+		if info.Code == abi.ILL_ILLOPC {
+			return "ILL_ILLOPC"
+		}
+	case abi.SIGTRAP:
+		if info.Code == abi.TRAP_BRKPT {
+			return "TRAP_BRKPT"
+		}
+	}
+	return strconv.Itoa(int(info.Code))
 }

@@ -98,6 +98,7 @@ func (t *Task) ExecAt(dir *vfs.File, p string, flags uint32, argv, envp []string
 	k.useMMLocked(as)
 	k.setImageLocked(as, f.id)
 	t.releaseVforkLocked()
+	t.tg.execed = true
 	k.mu.Unlock()
 	h := cpu.New(as)
 	if t.Hart != nil {
@@ -256,7 +257,7 @@ func (t *Task) openExecAt(dir *vfs.File, p string, flags uint32) (*execFile, abi
 		f.DecRef()
 		return nil, abi.ETXTBSY
 	}
-	e := &execFile{f: f, size: st.Size, name: p, id: statID(&st)}
+	e := &execFile{f: f, size: st.Size, name: p, id: statID(&st), key: CacheKey(&st)}
 	// The address space reads the file's pages for as long as any mapping
 	// of it lives, in this process or its forks; the open file is dropped
 	// when the last of them is gone, as os.File closes on collection.
@@ -300,7 +301,25 @@ type execFile struct {
 	size int64
 	name string
 	id   fileID
+	key  FileKey
 }
+
+// FileKey is a file's identity for the page cache (mm.KeyedFile): device,
+// inode, size and modification time, so that a changed file gets new pages.
+type FileKey struct {
+	Dev, Ino  uint64
+	Size      int64
+	MSec, MNs int64
+}
+
+// CacheKey is the page-cache key of the file st describes.
+func CacheKey(st *abi.Stat_t) FileKey {
+	return FileKey{st.Dev, st.Ino, st.Size, st.Mtim.Sec, st.Mtim.Nsec}
+}
+
+// CacheKey implements mm.KeyedFile: every process running a program
+// shares its clean pages.
+func (e *execFile) CacheKey() any { return e.key }
 
 func (e *execFile) ReadAt(b []byte, off int64) (int, error) {
 	n, errno := e.f.Pread(b, off)

@@ -19,6 +19,7 @@ type ThreadGroup struct {
 	status     int32       // wait status once exiting (exit code << 8, or signal | core)
 	exitSignal int         // signal the parent gets at our exit (SIGCHLD, or clone's CSIGNAL)
 	subreaper  bool        // PR_SET_CHILD_SUBREAPER
+	execed     bool        // it has called execve since it was forked (setpgid's EACCES)
 	childExit  waitQueue   // threads in wait4/waitid for a child of this group
 	vforkDone  waitQueue   // a vfork parent waiting for this child to exec or exit
 

@@ -73,6 +73,9 @@ func (as *AddressSpace) Release() {
 		return
 	}
 	as.pt.release()
+	for i := range as.vmas {
+		as.vmas[i].detach()
+	}
 	as.vmas = nil
 	as.hint = 0
 	as.brkStart, as.brk = 0, 0
@@ -127,10 +130,11 @@ func userRange(addr, n uint64) bool {
 }
 
 // SharedKey names the memory at addr the way Linux's get_futex_key does:
-// in a MAP_SHARED mapping it is the shared object and the offset in it, the
-// same in every address space that maps it; in private memory obj is nil
-// and the address names it in this address space alone. EFAULT when no
-// mapping holds addr.
+// in a MAP_SHARED mapping obj is what keeps its frames and off the offset
+// in it, the same in every address space that maps them (for a KeyedFile,
+// the page cache's entry and the file offset, as Linux's inode and
+// offset); in private memory obj is nil and the address names it in this
+// address space alone. EFAULT when no mapping holds addr.
 func (as *AddressSpace) SharedKey(addr uint64) (obj any, off uint64, err abi.Errno) {
 	as.mu.Lock()
 	defer as.mu.Unlock()
@@ -142,5 +146,5 @@ func (as *AddressSpace) SharedKey(addr uint64) (obj any, off uint64, err abi.Err
 	if v.flags&vmShared == 0 || v.obj == nil {
 		return nil, addr, 0
 	}
-	return v.obj, v.objOff(addr) + addr&pageMask, 0
+	return v.obj.pages, v.objOff(addr) + addr&pageMask, 0
 }

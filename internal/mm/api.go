@@ -15,6 +15,22 @@ type File interface {
 	Name() string
 }
 
+// KeyedFile is a File whose pages the page cache may share: every mapping
+// of a KeyedFile, in every address space, maps the same frame for a page
+// until it writes it (a private mapping) or for good (a shared one), as
+// Linux maps its page cache. A File that is not a KeyedFile, or whose key
+// is nil, is read privately by each mapping (see object).
+type KeyedFile interface {
+	File
+	// CacheKey names the file's contents: two Files with equal keys must
+	// read the same bytes and have the same Size. The key must be
+	// comparable, and should change whenever the contents may, e.g. a
+	// struct of device, inode, size and modification time, so that
+	// mappings made after a change get a new cache entry rather than the
+	// pages read before it. Nil means no key.
+	CacheKey() any
+}
+
 // Layout of a riscv64 (Sv39-sized) user address space.
 const (
 	TaskSize = 1 << 38          // user addresses are below this

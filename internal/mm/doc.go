@@ -10,10 +10,16 @@
 // An AddressSpace (Linux's mm_struct) holds a sorted slice of VMAs and a
 // page table. A VMA is [start, end), a protection, flags (shared,
 // growsdown, dontfork, wipeonfork) and a backing: private anonymous memory,
-// a file read at first touch into private frames, or a shared object whose
-// frames every mapper maps (shared anonymous memory, and shared file
-// mappings until a page cache exists). Lookups binary-search the slice,
-// after trying the VMA found last.
+// or an object (object.go) — shared anonymous memory or a file. Lookups
+// binary-search the slice, after trying the VMA found last.
+//
+// The pages of a KeyedFile come from the page cache (pagecache.go): one
+// index of frames per CacheKey, shared by every mapping of the file in
+// every address space, private or shared. A private mapping maps the
+// cache's frame read-only and copies it on its first write; a shared one
+// writes it in place. An entry lives as long as a VMA uses it. A private
+// mapping of a File without a key reads each page into a private frame at
+// first touch, and a shared one keeps its pages in its own object.
 //
 // The page table is a four-level radix tree of 512-entry arrays over 48-bit
 // addresses. Its leaves point at frames: 4 KiB pages with a reference
@@ -31,9 +37,9 @@
 // copies only the tables over the pages it changes, an idle child costs no
 // table at all, and its exit drops one share. Frames are shared the same
 // way: a write to a page of a private mapping whose frame is shared, by a
-// shared leaf or by more than one leaf, copies that page alone (a minor
-// fault of the writer); a frame the writer holds alone is written in
-// place. Shared mappings never copy a frame.
+// shared leaf, by more than one leaf or by the page cache, copies that
+// page alone (a minor fault of the writer); a frame the writer holds alone
+// is written in place. Shared mappings never copy a frame.
 //
 // The hart caches the pages Translate returns in its own TLB, tagged with
 // Generation. Every change that can make a returned page stale bumps the
@@ -44,18 +50,28 @@
 // # Lock order
 //
 //	AddressSpace.mu
-//	  before object.mu (a shared object's page index)
+//	  before pageCache.mu (finding a file's entry at mmap, evicting it
+//	                       when its last VMA goes)
+//	  before pageIndex.mu (the frames of a shared object or of a page-cache
+//	                       entry)
+//
+// pageCache.mu and pageIndex.mu are never held together; nothing is
+// locked under either. The page cache is one for all address spaces: its
+// map is guarded by pageCache.mu, and an entry's count of mappers is
+// atomic (pagecache.go says why that is enough).
 //
 // No code holds two AddressSpace locks at once: Fork fills the child
 // before anyone else can see it. Address spaces that share page tables
 // and frames have different locks and run on different goroutines, so
-// nothing shared is guarded by a lock: table shares and frame reference
-// counts are atomic, and a table is changed in place only by an address
+// nothing they share but page indexes and the page cache's map is guarded
+// by a lock: table shares and frame reference counts are atomic, and a table is changed in place only by an address
 // space that holds the sole path to it (save a leaf's lent bits, which are
 // atomic and only set while shared). Generation is atomic and read without
 // a lock. Every exported method takes AddressSpace.mu itself, Translate
 // included; callers hold no mm lock. A file mapping's page fault calls
-// File.ReadAt with AddressSpace.mu held.
+// File.ReadAt with AddressSpace.mu held and no other mm lock, so address
+// spaces read the pages of one file at once; if two read the same page,
+// the first to put it in the cache wins and the other's copy is dropped.
 //
 // # Invariants
 //
@@ -73,8 +89,20 @@
 //     lent bits being set. A path whose tables all have one share belongs
 //     to its address space: only that address space's Fork can share it.
 //   - A frame's reference count is the number of leaf tables that map it,
-//     plus one if a shared object keeps it. A leaf shared by several page
-//     tables holds one reference for all of them.
+//     plus one if a page index (a shared object's, or a page-cache
+//     entry's) keeps it. A leaf shared by several page tables holds one
+//     reference for all of them.
+//   - A frame in a page index holds the index's reference for as long as
+//     it is there, so one that a page table maps has a count of at least
+//     two: a private mapping copies it on a write, whatever the path
+//     (a write fault after mprotect, MADV_DONTNEED, Fork or mremap), and
+//     only shared mappings write a page-cache frame in place. A frame
+//     leaves an index only when its page-cache entry is evicted, which
+//     puts the reference; a frame is never reused.
+//   - A page-cache entry's mappers is the number of VMAs, in the lists of
+//     all address spaces, whose object uses it; it is in the cache while
+//     that is above zero. An address space dropped without Release leaves
+//     its count high, and the garbage collector then takes the entry.
 //   - A private mapping's frame with a count of one, under a path that is
 //     the address space's own, belongs to that one entry: only Fork of
 //     the address space that holds it, under its lock, can share it again.

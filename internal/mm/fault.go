@@ -4,8 +4,9 @@ package mm
 // access (AccessRead, AccessWrite or AccessExec), as the hart's page-table
 // walk and page-fault handler would: it checks the VMA's protection,
 // materialises the page at first touch and, for a write to a private page
-// that is shared after Fork, makes the private copy first (Linux's
-// handle_mm_fault, do_anonymous_page, do_read_fault, wp_page_copy). An
+// that is shared after Fork or mapped from the page cache, makes the
+// private copy first (Linux's handle_mm_fault, do_anonymous_page,
+// do_read_fault, do_cow_fault, wp_page_copy). An
 // access just below a growsdown mapping grows it, as a stack does.
 //
 // On failure the page is nil and the fault says why: FaultMapErr where no
@@ -51,7 +52,7 @@ func (as *AddressSpace) faultLocked(addr uint64, access int, lend bool) (*frame,
 	}
 	if f == nil {
 		var fault int
-		if f, fault = materialise(v, addr); fault != FaultNone {
+		if f, fault = materialise(v, addr, access); fault != FaultNone {
 			return nil, fault
 		}
 		l, shared = as.pt.set(addr, f), false
@@ -67,6 +68,9 @@ func (as *AddressSpace) faultLocked(addr uint64, access int, lend bool) (*frame,
 			// reference on f, so f is copied below.
 			l = as.pt.ownLeaf(addr)
 		}
+		// A frame in a page index (the page cache's, say) holds the
+		// index's reference as well as ours, so it is copied here and
+		// never written in place.
 		if f.shared() {
 			n := copyFrame(f)
 			f.put()
@@ -88,17 +92,28 @@ func (as *AddressSpace) faultLocked(addr uint64, access int, lend bool) (*frame,
 }
 
 // materialise returns a new reference to the frame for the page of v that
-// holds addr, on its first touch: a zeroed frame for private anonymous
-// memory, the object's frame for a shared mapping, a fresh copy of the
-// file's bytes for a private file mapping.
-func materialise(v *vma, addr uint64) (*frame, int) {
+// holds addr, on its first touch for access: a zeroed frame for private
+// anonymous memory; the frame in the object's index (the page cache's, for
+// a KeyedFile) for a shared mapping, and for a private one unless it
+// writes; for a private write, a copy of that frame made at once, so that
+// the fault is one, as Linux's do_cow_fault; and for a private mapping of
+// a File without a key, a fresh copy of the file's bytes.
+func materialise(v *vma, addr uint64, access int) (*frame, int) {
 	switch {
 	case v.obj == nil:
 		return newFrame(), FaultNone
-	case v.flags&vmShared != 0:
-		return v.obj.sharedPage(v.objOff(addr))
-	default:
+	case v.obj.pages == nil:
 		return v.obj.readPage(v.objOff(addr))
+	case v.flags&vmShared == 0 && access&AccessWrite != 0:
+		f, fault := v.obj.indexedPage(v.objOff(addr))
+		if fault != FaultNone {
+			return nil, fault
+		}
+		n := copyFrame(f)
+		f.put()
+		return n, FaultNone
+	default:
+		return v.obj.indexedPage(v.objOff(addr))
 	}
 }
 

@@ -26,6 +26,7 @@ func (as *AddressSpace) Fork() *AddressSpace {
 			c.pt.clear(v.start, v.end)
 		}
 		if v.flags&vmDontFork == 0 {
+			v.attach()
 			c.vmas = append(c.vmas, v)
 		}
 	}

@@ -166,9 +166,11 @@ func checkInvariants(t testing.TB, as *AddressSpace) {
 // against what spaces reach: every table's shares must be the number of
 // its holders (slots of distinct tables, or address spaces for a root),
 // and every frame's references the number of distinct leaf tables that
-// map it plus one if a shared object of a VMA keeps it. spaces must be
-// every live address space that may share a table or a private frame
-// with another; no other goroutine may use them meanwhile.
+// map it plus one if the page index of a VMA's object (a shared object's,
+// or a page-cache entry's) keeps it, and every page-cache entry's mappers
+// the number of VMAs that use it. spaces must be every live address space
+// that may share a table, a private frame or a page-cache entry with
+// another; no other goroutine may use them meanwhile.
 func checkShares(t testing.TB, spaces ...*AddressSpace) {
 	t.Helper()
 	for _, as := range spaces {
@@ -208,18 +210,31 @@ func checkShares(t testing.TB, spaces ...*AddressSpace) {
 			}
 		}
 	}
-	objects := map[*object]bool{}
+	indexes := map[*pageIndex]bool{}
+	mappers := map[*pageIndex]int64{}
 	for _, as := range spaces {
 		for _, v := range as.vmas {
-			if v.obj == nil || v.obj.pages == nil || objects[v.obj] {
+			if v.obj == nil || v.obj.pages == nil {
 				continue
 			}
-			objects[v.obj] = true
-			v.obj.mu.Lock()
-			for _, f := range v.obj.pages {
+			p := v.obj.pages
+			if p.key != nil {
+				mappers[p]++
+			}
+			if indexes[p] {
+				continue
+			}
+			indexes[p] = true
+			p.mu.Lock()
+			for _, f := range p.frames {
 				refs[f]++
 			}
-			v.obj.mu.Unlock()
+			p.mu.Unlock()
+		}
+	}
+	for p, n := range mappers {
+		if got := p.mappers.Load(); got != n {
+			t.Errorf("page cache entry %v has %d mappers, want %d VMAs", p.key, got, n)
 		}
 	}
 	for h, n := range holders {
@@ -235,7 +250,7 @@ func checkShares(t testing.TB, spaces ...*AddressSpace) {
 }
 
 // privateFrames returns the frames the page tables of spaces map that no
-// shared object keeps.
+// page index keeps.
 func privateFrames(spaces ...*AddressSpace) map[*frame]bool {
 	fs := map[*frame]bool{}
 	kept := map[*frame]bool{}
@@ -250,11 +265,11 @@ func privateFrames(spaces ...*AddressSpace) map[*frame]bool {
 		}
 		for _, v := range as.vmas {
 			if v.obj != nil && v.obj.pages != nil {
-				v.obj.mu.Lock()
-				for _, f := range v.obj.pages {
+				v.obj.pages.mu.Lock()
+				for _, f := range v.obj.pages.frames {
 					kept[f] = true
 				}
-				v.obj.mu.Unlock()
+				v.obj.pages.mu.Unlock()
 			}
 		}
 		as.mu.Unlock()

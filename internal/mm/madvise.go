@@ -16,12 +16,13 @@ const (
 //
 //   - MADV_DONTNEED (and MADV_DONTNEED_LOCKED) drops the pages: private
 //     anonymous memory reads back zero, a private file mapping reads the
-//     file again, shared memory keeps its contents.
+//     file again (its page-cache page), shared memory keeps its contents.
 //   - MADV_FREE does the same, on private anonymous memory only (EINVAL
 //     elsewhere).
 //   - MADV_REMOVE zeroes shared anonymous memory for every mapper; it is
 //     EINVAL on private mappings, EACCES without PROT_WRITE, and
-//     EOPNOTSUPP on shared file mappings until there is a page cache.
+//     EOPNOTSUPP on shared file mappings, since it would punch a hole in
+//     the file and nothing is written back to files (see object).
 //   - MADV_DONTFORK, MADV_DOFORK, MADV_WIPEONFORK (private anonymous only)
 //     and MADV_KEEPONFORK set what Fork does with the pages.
 //   - MADV_NORMAL, RANDOM, SEQUENTIAL, WILLNEED, HUGEPAGE, NOHUGEPAGE,

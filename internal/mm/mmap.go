@@ -31,9 +31,12 @@ const protMask = abi.PROT_READ | abi.PROT_WRITE | abi.PROT_EXEC
 //
 // Mapping costs nothing until pages are touched, whatever the length, so
 // huge PROT_NONE or MAP_NORESERVE reservations are cheap. MAP_POPULATE
-// touches every page at once. MAP_SHARED of a file keeps its pages for the
-// mapping and the address spaces Fork makes from it, but does not write
-// them back to the file (see object).
+// touches every page at once. A file's pages are read at first touch: for
+// a KeyedFile, into the page cache, whose pages every mapping of the file
+// shares (a private mapping until it writes one); otherwise into private
+// frames, or, for MAP_SHARED, into frames kept for the mapping and the
+// address spaces Fork makes from it. Shared mappings are not written back
+// to the file (see object).
 func (as *AddressSpace) Mmap(addr, length uint64, prot, flags int, f File, off uint64) (uint64, abi.Errno) {
 	if length == 0 || off&pageMask != 0 {
 		return 0, abi.EINVAL

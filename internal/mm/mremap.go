@@ -141,6 +141,7 @@ func (as *AddressSpace) moveLocked(v vma, from, n, to, newLen uint64, dontUnmap 
 	}
 	var pages []moved
 	as.pt.take(from, from+n, func(a uint64, f *frame) { pages = append(pages, moved{a, f}) })
+	nv.attach()
 	as.insertLocked(nv)
 	for _, p := range pages {
 		as.pt.set(p.addr-from+to, p.f)

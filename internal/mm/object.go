@@ -3,40 +3,85 @@ package mm
 import (
 	"io"
 	"sync"
+	"sync/atomic"
 )
 
 // object is what a mapping's pages come from when they are not private
-// anonymous memory: a file, or shared memory. Offsets are in bytes from the
-// start of the object.
+// anonymous memory: a file, or shared memory. Each mmap call makes one,
+// which the VMAs split from that mapping, moved by mremap or copied by
+// Fork go on sharing. Offsets are in bytes from the start of the object.
 //
-// A private mapping of a file reads each page into a private frame at first
-// touch and never stores it here. A shared mapping keeps its frames here,
-// indexed by page, and maps those very frames: every mapper — the address
-// spaces that Fork made from the one that called mmap — sees every write,
-// as Linux's shmem does for MAP_SHARED|MAP_ANONYMOUS.
+// pages, when set, holds the frames the mappings map, by page:
 //
-// A shared file mapping reads the file at first touch like a private one,
-// and then keeps the page here. Two separate mmap calls of one file get two
-// objects, and nothing is written back to the file: msync, munmap and exit
-// lose the writes. A page cache per file, with write-back, is a later
-// issue; until then the data is right for readers of a file nobody writes
-// through a mapping.
+//   - Shared anonymous memory has an index of its own, and every mapper —
+//     the address spaces that Fork made from the one that called mmap —
+//     maps its frames and sees every write, as Linux's shmem does for
+//     MAP_SHARED|MAP_ANONYMOUS.
+//   - A KeyedFile's mappings, shared and private, use the page cache's
+//     entry for its key (pagecache.go), so every mapping of the file, from
+//     any mmap call in any address space, maps the same frames. A private
+//     mapping maps them read-only and copies a page on its first write
+//     (Linux's do_cow_fault, or wp_page_copy for a page it mapped for
+//     reading); a shared mapping writes them in place, and every mapping
+//     that has not copied the page sees the write, as in Linux.
+//   - A shared mapping of a File without a key has an index of its own,
+//     shared by its mapper and its forks alone.
+//
+// A private mapping of a File without a key has no index: it reads each
+// page into a private frame at first touch.
+//
+// Nothing is written back to the file: msync, munmap and exit lose a
+// shared mapping's writes. They last as long as the index: the object's,
+// or the cache entry's, which goes when the last mapping of the file does.
+// Until write-back exists the data is right for readers of a file nobody
+// writes through a mapping.
+//
+// An object's fields are set when it is made and never change.
 type object struct {
-	file File   // nil for shared anonymous memory
-	size uint64 // shared anonymous memory: its length; pages past it give SIGBUS
+	file  File       // nil for shared anonymous memory
+	size  uint64     // shared anonymous memory: its length; pages past it give SIGBUS
+	pages *pageIndex // nil for a private mapping of a File without a key
+}
 
-	mu    sync.Mutex
-	pages map[uint64]*frame // guarded by mu: page index -> frame, one reference each
+// pageIndex keeps the frames of an object or of a page-cache entry by page
+// index. Each frame in it holds one reference for the index, for as long
+// as it is there, so a frame in an index that a page table maps has more
+// than one reference and a private mapping's write copies it.
+type pageIndex struct {
+	// key is a page-cache entry's CacheKey; nil for an object's own index.
+	// It never changes.
+	key any
+	// mappers counts, for a page-cache entry, the VMAs in address spaces'
+	// lists whose object uses it (see pagecache.go). Atomic.
+	mappers atomic.Int64
+
+	mu sync.Mutex
+	// frames maps a page index to its frame; guarded by mu. It is nil
+	// once a page-cache entry is evicted.
+	frames map[uint64]*frame
 }
 
 func newAnonObject(size uint64) *object {
-	return &object{size: size, pages: make(map[uint64]*frame)}
+	return &object{size: size, pages: &pageIndex{frames: make(map[uint64]*frame)}}
 }
 
+// newFileObject returns the object of a new mapping of f. A KeyedFile
+// uses the page cache's entry for its key, counting the new mapping's VMA
+// as one of its mappers (see cacheLookup); other files have an index of
+// their own if shared, none if private.
+//
+// Preconditions: the caller inserts the new VMA into an address space's
+// list, and holds that address space's mu.
 func newFileObject(f File, shared bool) *object {
 	o := &object{file: f}
+	if kf, ok := f.(KeyedFile); ok {
+		if key := kf.CacheKey(); key != nil {
+			o.pages = cacheLookup(key)
+			return o
+		}
+	}
 	if shared {
-		o.pages = make(map[uint64]*frame)
+		o.pages = &pageIndex{frames: make(map[uint64]*frame)}
 	}
 	return o
 }
@@ -68,14 +113,16 @@ func (o *object) readPage(off uint64) (*frame, int) {
 	return f, FaultNone
 }
 
-// sharedPage returns the object's frame for the page at off, materialising
-// it, with a new reference for the caller's page table.
-func (o *object) sharedPage(off uint64) (*frame, int) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	idx := off >> pageShift
-	if f := o.pages[idx]; f != nil {
-		f.get()
+// indexedPage returns the frame in o.pages for the page at off, with a new
+// reference for the caller's page table, materialising it first: read
+// from o's file, or zero-filled for shared anonymous memory. The file is
+// read without the index's lock, so that mappers of one file in other
+// address spaces fault in its other pages meanwhile; if one of them put
+// the page in the index first, that frame is the page, and the one read
+// here is dropped unused.
+func (o *object) indexedPage(off uint64) (*frame, int) {
+	p, idx := o.pages, off>>pageShift
+	if f := p.get(idx); f != nil {
 		return f, FaultNone
 	}
 	var f *frame
@@ -90,20 +137,50 @@ func (o *object) sharedPage(off uint64) (*frame, int) {
 		}
 		f = newFrame()
 	}
-	o.pages[idx] = f
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.live()
+	if g := p.frames[idx]; g != nil {
+		g.get()
+		return g, FaultNone
+	}
+	p.frames[idx] = f // f's reference is the index's
 	f.get()
 	return f, FaultNone
+}
+
+// get returns the frame of page idx with a new reference, or nil.
+func (p *pageIndex) get(idx uint64) *frame {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.live()
+	f := p.frames[idx]
+	if f != nil {
+		f.get()
+	}
+	return f
+}
+
+// live panics if p is an evicted page-cache entry: a VMA that uses an
+// entry counts as its mapper, so none can reach one that is gone.
+//
+// Preconditions: p.mu is held.
+func (p *pageIndex) live() {
+	if p.frames == nil {
+		panic("mm: page cache entry used after its last mapper went")
+	}
 }
 
 // zero clears the pages of [lo, hi) in place, for every mapper at once:
 // MADV_REMOVE's hole punch on shared anonymous memory.
 func (o *object) zero(lo, hi uint64) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
+	p := o.pages
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	codeGenerations.Add(1) // code decoded from these frames is stale
 	first, last := lo>>pageShift, hi>>pageShift
-	if last-first > uint64(len(o.pages)) {
-		for idx, f := range o.pages {
+	if last-first > uint64(len(p.frames)) {
+		for idx, f := range p.frames {
 			if idx >= first && idx < last {
 				*f.page = [pageSize]byte{}
 			}
@@ -111,7 +188,7 @@ func (o *object) zero(lo, hi uint64) {
 		return
 	}
 	for idx := first; idx < last; idx++ {
-		if f := o.pages[idx]; f != nil {
+		if f := p.frames[idx]; f != nil {
 			*f.page = [pageSize]byte{}
 		}
 	}

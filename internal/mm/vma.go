@@ -118,6 +118,7 @@ func (as *AddressSpace) splitLocked(addr uint64) {
 		right.off += addr - right.start
 	}
 	right.start = addr
+	right.attach()
 	as.insertAtLocked(i+1, right)
 }
 
@@ -131,7 +132,8 @@ func (as *AddressSpace) insertAtLocked(i int, v vma) {
 // insertLocked adds v, whose range must be free, and merges it with
 // compatible neighbours.
 //
-// Preconditions: as.mu is held.
+// Preconditions: as.mu is held; v counts as a mapper of its page-cache
+// entry, if it has one (newFileObject's count, or attach).
 func (as *AddressSpace) insertLocked(v vma) {
 	as.insertAtLocked(as.nextLocked(v.start), v)
 	as.mergeLocked(v.start, v.end)
@@ -153,6 +155,7 @@ func (as *AddressSpace) removeLocked(lo, hi uint64) bool {
 	j := i
 	for j < len(as.vmas) && as.vmas[j].start < hi {
 		as.pt.clear(as.vmas[j].start, as.vmas[j].end)
+		as.vmas[j].detach()
 		j++
 	}
 	as.vmas = slices.Delete(as.vmas, i, j)
@@ -172,6 +175,7 @@ func (as *AddressSpace) mergeLocked(lo, hi uint64) {
 	for i+1 < len(as.vmas) && as.vmas[i].start <= hi {
 		if mergeable(&as.vmas[i], &as.vmas[i+1]) {
 			as.vmas[i].end = as.vmas[i+1].end
+			as.vmas[i+1].detach()
 			as.vmas = slices.Delete(as.vmas, i+1, i+2)
 			continue
 		}

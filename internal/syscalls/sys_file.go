@@ -378,17 +378,23 @@ func mappableFile(t *kernel.Task, fd int32, prot, flags int) (*mappedFile, abi.E
 		f.DecRef()
 		return nil, abi.ENODEV
 	}
-	return newMappedFile(f), 0
+	return newMappedFile(f, kernel.CacheKey(&st)), 0
 }
 
 // mappedFile is an open file as an address space reads pages from it.
-type mappedFile struct{ f *vfs.File }
+type mappedFile struct {
+	f   *vfs.File
+	key kernel.FileKey
+}
+
+// CacheKey implements mm.KeyedFile: mappings of one file share its pages.
+func (m *mappedFile) CacheKey() any { return m.key }
 
 // newMappedFile takes over the reference f carries. The mapping holds the
 // open file for as long as it lives (in this process or the forks that
 // share it); the reference is dropped when the last holder is collected.
-func newMappedFile(f *vfs.File) *mappedFile {
-	m := &mappedFile{f: f}
+func newMappedFile(f *vfs.File, key kernel.FileKey) *mappedFile {
+	m := &mappedFile{f: f, key: key}
 	runtime.AddCleanup(m, func(f *vfs.File) { f.DecRef() }, f)
 	return m
 }

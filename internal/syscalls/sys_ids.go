@@ -99,3 +99,22 @@ func sysPrctl(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	}
 	return 0, abi.EINVAL
 }
+
+func sysSetpgid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	return 0, t.Setpgid(int32(a[0]), int32(a[1]))
+}
+
+func sysGetpgid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	pgid, err := t.Getpgid(int32(a[0]))
+	return uint64(pgid), err
+}
+
+func sysGetsid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	sid, err := t.Getsid(int32(a[0]))
+	return uint64(sid), err
+}
+
+func sysSetsid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	sid, err := t.Setsid()
+	return uint64(sid), err
+}

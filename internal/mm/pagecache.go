@@ -1,0 +1,136 @@
+package mm
+
+import (
+	"runtime"
+	"sync"
+	"weak"
+)
+
+// The page cache keeps the pages of KeyedFiles, one pageIndex per
+// CacheKey, so that every mapping of a file maps the same frames: 100
+// forked children that run code their parent never touched read each page
+// once between them, and an exec of a program that is running already
+// reads none. Analogous to Linux's page cache (mm/filemap.c), without
+// write-back and without reclaim under memory pressure.
+//
+// # Eviction
+//
+// An entry lives while a mapping of its file does. Its mappers count the
+// VMAs, in the lists of all address spaces, whose object uses it: the VMA
+// that Mmap makes counts from cacheLookup on, and every path that adds a
+// copy of a VMA to a list (a split, Fork, mremap) attaches it, and every
+// path that takes one out (munmap, a merge, Release) detaches it. The
+// detach that takes the count to zero evicts the entry: it leaves the
+// cache, and puts the reference each of its frames holds for it. By then
+// no page table maps them, since page tables map pages only inside VMAs,
+// so the frames go to the garbage collector; a frame is never reused.
+// The next mapping of the file reads it again.
+//
+// An address space dropped without Release never detaches its VMAs, so
+// their entries' counts stay high. The cache refers to its entries weakly,
+// so such an entry still goes when the garbage collector finds nothing
+// else holds it; its frames' counts then err high, which costs a copy at
+// most.
+//
+// # Locking
+//
+// pageCache.mu guards the map alone. A lookup takes the new VMA's count
+// under it, and an eviction checks the count is zero and removes the entry
+// under it, so a lookup never returns an entry on its way out. Attaching a
+// copy of a VMA needs no lock: the VMA copied holds a count, under its
+// address space's mu, so the count is not zero. An entry's frames are
+// guarded by its own pageIndex.mu, which is never held with
+// pageCache.mu.
+
+// pageCache is the map from CacheKey to entry.
+type pageCache struct {
+	mu      sync.Mutex
+	entries map[any]weak.Pointer[pageIndex] // guarded by mu
+}
+
+// cache is the page cache, shared by every address space.
+var cache = pageCache{entries: make(map[any]weak.Pointer[pageIndex])}
+
+// cacheSlot names an entry's place in the cache, for the cleanup that
+// forgets it when the garbage collector has taken the entry.
+type cacheSlot struct {
+	key any
+	wp  weak.Pointer[pageIndex]
+}
+
+// cacheLookup returns the cache's entry for key, making it if there is
+// none, and counts one more mapper of it: the VMA the caller is making.
+func cacheLookup(key any) *pageIndex {
+	cache.mu.Lock()
+	defer cache.mu.Unlock()
+	p := cache.entries[key].Value()
+	if p == nil {
+		p = &pageIndex{key: key, frames: make(map[uint64]*frame)}
+		wp := weak.Make(p)
+		cache.entries[key] = wp
+		runtime.AddCleanup(p, forget, cacheSlot{key, wp})
+	}
+	p.mappers.Add(1)
+	return p
+}
+
+// forget removes a collected entry's slot, unless a new entry has taken
+// it.
+func forget(s cacheSlot) {
+	cache.mu.Lock()
+	defer cache.mu.Unlock()
+	if cache.entries[s.key] == s.wp {
+		delete(cache.entries, s.key)
+	}
+}
+
+// evict drops p from the cache if it has no mapper, putting its frames'
+// references. A lookup may have found p after its count reached zero and
+// counted a new mapper; then p stays.
+func (p *pageIndex) evict() {
+	cache.mu.Lock()
+	if p.mappers.Load() != 0 {
+		cache.mu.Unlock()
+		return
+	}
+	if cache.entries[p.key].Value() == p {
+		delete(cache.entries, p.key)
+	}
+	cache.mu.Unlock()
+
+	p.mu.Lock()
+	frames := p.frames
+	p.frames = nil
+	p.mu.Unlock()
+	for _, f := range frames {
+		f.put()
+	}
+}
+
+// attach counts v as a mapper of its page-cache entry, if it has one. It
+// is called for every copy of a VMA that joins an address space's list.
+//
+// Preconditions: the VMA v copies is in a list, under the mu of its
+// address space, which is held.
+func (v *vma) attach() {
+	if v.obj != nil && v.obj.pages != nil && v.obj.pages.key != nil {
+		v.obj.pages.mappers.Add(1)
+	}
+}
+
+// detach uncounts v as a mapper of its page-cache entry, if it has one,
+// evicting the entry if v was the last. It is called for every VMA that
+// leaves an address space's list.
+//
+// Preconditions: the mu of the address space whose list v leaves is held.
+func (v *vma) detach() {
+	if v.obj == nil || v.obj.pages == nil || v.obj.pages.key == nil {
+		return
+	}
+	switch n := v.obj.pages.mappers.Add(-1); {
+	case n == 0:
+		v.obj.pages.evict()
+	case n < 0:
+		panic("mm: page cache entry mappers below zero")
+	}
+}
