@@ -331,3 +331,30 @@ const (
 	PR_SET_CHILD_SUBREAPER = 36
 	PR_GET_CHILD_SUBREAPER = 37
 )
+
+// epoll(7) events and controls (linux/eventpoll.h).
+const (
+	EPOLLIN        = 0x001
+	EPOLLPRI       = 0x002
+	EPOLLOUT       = 0x004
+	EPOLLERR       = 0x008
+	EPOLLHUP       = 0x010
+	EPOLLRDNORM    = 0x040
+	EPOLLWRNORM    = 0x100
+	EPOLLRDHUP     = 0x2000
+	EPOLLEXCLUSIVE = 1 << 28
+	EPOLLWAKEUP    = 1 << 29
+	EPOLLONESHOT   = 1 << 30
+	EPOLLET        = 1 << 31
+	EPOLL_CTL_ADD  = 1
+	EPOLL_CTL_DEL  = 2
+	EPOLL_CTL_MOD  = 3
+	EPOLL_CLOEXEC  = O_CLOEXEC
+)
+
+// eventfd(2) flags.
+const (
+	EFD_SEMAPHORE = 1
+	EFD_CLOEXEC   = O_CLOEXEC
+	EFD_NONBLOCK  = O_NONBLOCK
+)

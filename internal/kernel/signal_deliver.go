@@ -420,3 +420,27 @@ func siCodeName(info SigInfo) string {
 	}
 	return strconv.Itoa(int(info.Code))
 }
+
+// TempSigMask replaces t's mask for the length of one call (epoll_pwait,
+// ppoll, pselect), keeping the old one to restore.
+func (t *Task) TempSigMask(mask uint64) {
+	t.k.mu.Lock()
+	t.savedMask, t.suspended = t.SigMask, true
+	t.k.mu.Unlock()
+	t.SetSigMask(mask)
+}
+
+// RestoreSigMask ends TempSigMask: at once, or, when the call was
+// interrupted (forHandler), after the handler that interrupted it, whose
+// frame saves the old mask, as Linux's restore_saved_sigmask_unless.
+func (t *Task) RestoreSigMask(forHandler bool) {
+	if forHandler {
+		t.sigHint.Store(true)
+		return
+	}
+	t.k.mu.Lock()
+	mask := t.savedMask
+	t.suspended = false
+	t.k.mu.Unlock()
+	t.SetSigMask(mask)
+}

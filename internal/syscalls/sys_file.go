@@ -68,6 +68,9 @@ func sysRead(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 // terminal, a host pipe), off the virtual CPU, because such a read may wait
 // for input and nothing may hold the CPU while it waits.
 func reader(t *kernel.Task, f *vfs.File) func([]byte) (int, abi.Errno) {
+	if tf, ok := f.Impl().(kernel.TaskFile); ok {
+		return func(b []byte) (int, abi.Errno) { return tf.ReadTask(t, f, b) }
+	}
 	if !f.Stream() {
 		return f.Read
 	}
@@ -131,7 +134,16 @@ func sysWrite(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		return 0, err
 	}
 	defer f.DecRef()
-	return writeFrom(t, a[1], a[2], f.Write)
+	return writeFrom(t, a[1], a[2], writer(t, f))
+}
+
+// writer is how write and writev write f: through the kernel for a file
+// kind whose writes may sleep there (kernel.TaskFile), else directly.
+func writer(t *kernel.Task, f *vfs.File) func([]byte) (int, abi.Errno) {
+	if tf, ok := f.Impl().(kernel.TaskFile); ok {
+		return func(b []byte) (int, abi.Errno) { return tf.WriteTask(t, f, b) }
+	}
+	return f.Write
 }
 
 func sysPwrite64(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
@@ -271,7 +283,7 @@ func sysWritev(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		if len(buf) == 0 && total > 0 {
 			return 0, abi.EFAULT
 		}
-		n, err := f.Write(buf)
+		n, err := writer(t, f)(buf)
 		if err != 0 && n == 0 {
 			return 0, err
 		}
@@ -279,7 +291,7 @@ func sysWritev(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	}
 	var done uint64
 	for _, v := range iov {
-		n, err := writeFrom(t, v[0], v[1], f.Write)
+		n, err := writeFrom(t, v[0], v[1], writer(t, f))
 		if err != 0 {
 			if done > 0 {
 				return done, 0

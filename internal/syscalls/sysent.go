@@ -49,6 +49,13 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_FCNTL:       {"fcntl", sysFcntl, a{fFD, fInt32, fHex}, fInt, Partial, "F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL; locks come with the files issue"},
 	abi.SYS_IOCTL:       {"ioctl", sysIoctl, a{fFD, fHex, fHex}, fInt, Partial, "TCGETS and TIOCGWINSZ on terminals, FIOCLEX, FIONCLEX, FIONBIO"},
 
+	// Readiness.
+	abi.SYS_EVENTFD2:      {"eventfd2", sysEventfd2, a{fUint, fHex}, fFD, Full, ""},
+	abi.SYS_EPOLL_CREATE1: {"epoll_create1", sysEpollCreate1, a{fHex}, fFD, Full, ""},
+	abi.SYS_EPOLL_CTL:     {"epoll_ctl", sysEpollCtl, a{fFD, fInt32, fFD, fPtr}, fInt, Partial, "host terminals and pipes are polled every 10 ms while waited for"},
+	abi.SYS_EPOLL_PWAIT:   {"epoll_pwait", sysEpollPwait, a{fFD, fPtr, fInt32, fInt32, fPtr, fUint}, fInt, Full, ""},
+	abi.SYS_EPOLL_PWAIT2:  {"epoll_pwait2", sysEpollPwait2, a{fFD, fPtr, fInt32, fPtr, fPtr, fUint}, fInt, Full, ""},
+
 	// Memory.
 	abi.SYS_BRK:      {"brk", sysBrk, a{fPtr}, fHex, Full, ""},
 	abi.SYS_MMAP:     {"mmap", sysMmap, a{fPtr, fUint, fProt, fMapFlags, fFD, fHex}, fHex, Partial, "MAP_SHARED file mappings are not yet written back"},

@@ -1,0 +1,298 @@
+package kernel
+
+import (
+	"encoding/binary"
+	"time"
+
+	"vessel/internal/abi"
+	"vessel/internal/vfs"
+)
+
+// epollFile is an epoll instance (epoll(7)): an interest list of
+// descriptors with the events asked for, level- or edge-triggered, and a
+// wait queue for epoll_wait. Guarded by Kernel.mu.
+type epollFile struct {
+	vfs.FileDefaults
+	k        *Kernel
+	items    map[int32]*epollItem
+	waiters  waitQueue
+	watching []*epollFile // epoll instances watching this one
+}
+
+type epollItem struct {
+	fd     int32
+	file   *vfs.File // a reference, dropped at EPOLL_CTL_DEL or close of the epoll
+	events uint32    // EPOLL* asked for, with EPOLLET and EPOLLONESHOT
+	data   uint64
+	armed  bool // edge-triggered: a change has happened since the last report
+	off    bool // EPOLLONESHOT: reported, disabled until EPOLL_CTL_MOD
+}
+
+// EpollCreate is epoll_create1(2).
+func (t *Task) EpollCreate(flags uint32) (int32, abi.Errno) {
+	if flags&^abi.EPOLL_CLOEXEC != 0 {
+		return 0, abi.EINVAL
+	}
+	ep := &epollFile{k: t.k, items: map[int32]*epollItem{}}
+	f := vfs.NewStreamFile(ep, abi.O_RDWR, "anon_inode:[eventpoll]")
+	fd, err := t.FDs.Install(f, flags&abi.EPOLL_CLOEXEC != 0)
+	if err != 0 {
+		f.DecRef()
+	}
+	return fd, err
+}
+
+func (ep *epollFile) Stat(f *vfs.File, st *abi.Stat_t) abi.Errno {
+	*st = abi.Stat_t{Mode: 0o600, Nlink: 1, Blksize: abi.PageSize}
+	return 0
+}
+
+// Release drops the files of the interest list.
+func (ep *epollFile) Release(f *vfs.File) {
+	ep.k.mu.Lock()
+	items := ep.items
+	ep.items = nil
+	for _, it := range items {
+		if p, ok := it.file.Impl().(pollable); ok {
+			unwatch(p, ep)
+		}
+	}
+	ep.k.mu.Unlock()
+	for _, it := range items {
+		it.file.DecRef()
+	}
+}
+
+func (ep *epollFile) readyLocked() uint32 {
+	if len(ep.readyItemsLocked(1, false)) > 0 {
+		return abi.EPOLLIN | abi.EPOLLRDNORM
+	}
+	return 0
+}
+
+func (ep *epollFile) watchers() *[]*epollFile { return &ep.watching }
+
+func unwatch(p pollable, ep *epollFile) {
+	w := p.watchers()
+	for i, x := range *w {
+		if x == ep {
+			*w = append((*w)[:i], (*w)[i+1:]...)
+			return
+		}
+	}
+}
+
+// changedLocked hears that a watched file's readiness may have changed:
+// edge-triggered items are armed and waiters woken.
+//
+// Preconditions: Kernel.mu is held.
+func (ep *epollFile) changedLocked(p pollable) {
+	for _, it := range ep.items {
+		if q, ok := it.file.Impl().(pollable); ok && q == p {
+			it.armed = true
+		}
+	}
+	ep.k.wakeAllLocked(&ep.waiters)
+	ep.k.notifyLocked(ep)
+}
+
+// EpollCtl is epoll_ctl(2). EPERM for a file epoll cannot watch (a regular
+// file or directory, as Linux), EINVAL for the epoll itself, EEXIST,
+// ENOENT.
+func (t *Task) EpollCtl(epfd int32, op int, fd int32, events uint32, data uint64) abi.Errno {
+	epf, err := t.FDs.Get(epfd)
+	if err != 0 {
+		return err
+	}
+	defer epf.DecRef()
+	ep, ok := epf.Impl().(*epollFile)
+	if !ok {
+		return abi.EINVAL
+	}
+	f, err := t.FDs.Get(fd)
+	if err != 0 {
+		return err
+	}
+	if f == epf {
+		f.DecRef()
+		return abi.EINVAL
+	}
+	var st abi.Stat_t
+	if f.Stat(&st) == 0 && (st.Mode&abi.S_IFMT == abi.S_IFREG || st.Mode&abi.S_IFMT == abi.S_IFDIR) {
+		if _, own := f.Impl().(pollable); !own {
+			f.DecRef()
+			return abi.EPERM
+		}
+	}
+	k := t.k
+	k.mu.Lock()
+	it := ep.items[fd]
+	var drop *vfs.File
+	switch op {
+	case abi.EPOLL_CTL_ADD:
+		if it != nil {
+			err = abi.EEXIST
+			drop = f
+			break
+		}
+		ep.items[fd] = &epollItem{fd: fd, file: f, events: events, data: data, armed: true}
+		if p, ok := f.Impl().(pollable); ok {
+			*p.watchers() = append(*p.watchers(), ep)
+		}
+	case abi.EPOLL_CTL_MOD:
+		drop = f
+		if it == nil {
+			err = abi.ENOENT
+			break
+		}
+		it.events, it.data, it.armed, it.off = events, data, true, false
+	case abi.EPOLL_CTL_DEL:
+		drop = f
+		if it == nil {
+			err = abi.ENOENT
+			break
+		}
+		delete(ep.items, fd)
+		if p, ok := it.file.Impl().(pollable); ok {
+			unwatch(p, ep)
+		}
+		defer it.file.DecRef()
+	default:
+		drop = f
+		err = abi.EINVAL
+	}
+	if err == 0 {
+		k.wakeAllLocked(&ep.waiters)
+	}
+	k.mu.Unlock()
+	if drop != nil {
+		drop.DecRef()
+	}
+	return err
+}
+
+// EpollEvent is one reported event.
+type EpollEvent struct {
+	Events uint32
+	Data   uint64
+}
+
+// readyItemsLocked lists up to max events ready now; with take, it
+// consumes edge-triggered and one-shot reports.
+//
+// Preconditions: Kernel.mu is held.
+func (ep *epollFile) readyItemsLocked(max int, take bool) []EpollEvent {
+	var out []EpollEvent
+	for _, fd := range sortedFDs(ep.items) {
+		if len(out) == max {
+			break
+		}
+		it := ep.items[fd]
+		if it.off || it.events&abi.EPOLLET != 0 && !it.armed {
+			continue
+		}
+		r := readinessLocked(it.file) & (it.events | abi.EPOLLERR | abi.EPOLLHUP)
+		if r == 0 {
+			continue
+		}
+		out = append(out, EpollEvent{Events: r, Data: it.data})
+		if take {
+			if it.events&abi.EPOLLET != 0 {
+				it.armed = false
+			}
+			if it.events&abi.EPOLLONESHOT != 0 {
+				it.off = true
+			}
+		}
+	}
+	return out
+}
+
+// sortedFDs lists the interest list's descriptors in order, so that
+// reports come in the same order on every run.
+func sortedFDs(items map[int32]*epollItem) []int32 {
+	fds := make([]int32, 0, len(items))
+	for fd := range items {
+		fds = append(fds, fd)
+	}
+	for i := 1; i < len(fds); i++ {
+		for j := i; j > 0 && fds[j] < fds[j-1]; j-- {
+			fds[j], fds[j-1] = fds[j-1], fds[j]
+		}
+	}
+	return fds
+}
+
+// hostPollInterval is how often a waiter looks again at host streams,
+// whose readiness the host does not push to vessel.
+const hostPollInterval = 10 * time.Millisecond
+
+// EpollWait is epoll_pwait(2): up to max events, waiting until one is ready,
+// until timeout (negative: forever) or until a signal (ERESTARTNOHAND ->
+// EINTR, as Linux's epoll_wait never restarts after a handler).
+func (t *Task) EpollWait(epfd int32, max int, timeout time.Duration) ([]EpollEvent, abi.Errno) {
+	if max <= 0 || max > 1<<20 {
+		return nil, abi.EINVAL
+	}
+	epf, err := t.FDs.Get(epfd)
+	if err != 0 {
+		return nil, err
+	}
+	defer epf.DecRef()
+	ep, ok := epf.Impl().(*epollFile)
+	if !ok {
+		return nil, abi.EINVAL
+	}
+	k := t.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	var deadline time.Time
+	if timeout >= 0 {
+		deadline = k.cfg.Now().Add(timeout)
+	}
+	for {
+		if evs := ep.readyItemsLocked(max, true); len(evs) > 0 || timeout == 0 {
+			return evs, 0
+		}
+		wake := deadline
+		if ep.watchesHostLocked() {
+			if next := k.cfg.Now().Add(hostPollInterval); wake.IsZero() || next.Before(wake) {
+				wake = next
+			}
+		}
+		switch t.sleepLocked(&ep.waiters, wake) {
+		case interrupted:
+			return nil, abi.EINTR
+		case signalled:
+			return nil, abi.EINTR
+		case timedOut:
+			if !deadline.IsZero() && !k.cfg.Now().Before(deadline) {
+				return ep.readyItemsLocked(max, true), 0
+			}
+		}
+	}
+}
+
+// watchesHostLocked reports whether the interest list has a file whose
+// readiness vessel must poll for.
+//
+// Preconditions: Kernel.mu is held.
+func (ep *epollFile) watchesHostLocked() bool {
+	for _, it := range ep.items {
+		if _, ok := it.file.Impl().(pollable); !ok {
+			return true
+		}
+	}
+	return false
+}
+
+// MarshalEpollEvents writes events as riscv64's struct epoll_event array
+// ({u32 events; u64 data}, 16 bytes, not packed as on x86-64).
+func MarshalEpollEvents(evs []EpollEvent) []byte {
+	b := make([]byte, 16*len(evs))
+	for i, e := range evs {
+		binary.LittleEndian.PutUint32(b[16*i:], e.Events)
+		binary.LittleEndian.PutUint64(b[16*i+8:], e.Data)
+	}
+	return b
+}

@@ -1,0 +1,82 @@
+package syscalls
+
+import (
+	"time"
+
+	"vessel/internal/abi"
+	"vessel/internal/kernel"
+)
+
+func sysEventfd2(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	fd, err := t.Eventfd(uint32(a[0]), uint32(a[1]))
+	return uint64(fd), err
+}
+
+func sysEpollCreate1(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	fd, err := t.EpollCreate(uint32(a[0]))
+	return uint64(fd), err
+}
+
+// epoll_ctl(2): struct epoll_event is {u32 events; u64 data} (16 bytes).
+func sysEpollCtl(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	op := int(int32(a[1]))
+	var events uint32
+	var data uint64
+	if op != abi.EPOLL_CTL_DEL {
+		var b [16]byte
+		if err := t.MM.CopyIn(a[3], b[:]); err != 0 {
+			return 0, err
+		}
+		events, data = le.Uint32(b[0:]), le.Uint64(b[8:])
+	}
+	return 0, t.EpollCtl(int32(a[0]), op, int32(a[2]), events, data)
+}
+
+// epoll_pwait(2): timeout in milliseconds, -1 forever; an optional signal
+// mask replaces the caller's for the wait, as in sigsuspend.
+func sysEpollPwait(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	timeout := time.Duration(-1)
+	if ms := int32(a[3]); ms >= 0 {
+		timeout = time.Duration(ms) * time.Millisecond
+	}
+	return epollWait(t, a[0], a[1], a[2], timeout, a[4], a[5])
+}
+
+// epoll_pwait2(2): the timeout is a timespec (NULL: forever).
+func sysEpollPwait2(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	timeout := time.Duration(-1)
+	if a[3] != 0 {
+		ts, err := copyInTimespec(t, a[3])
+		if err != 0 {
+			return 0, err
+		}
+		timeout = time.Duration(ts.Sec)*time.Second + time.Duration(ts.Nsec)
+	}
+	return epollWait(t, a[0], a[1], a[2], timeout, a[4], a[5])
+}
+
+func epollWait(t *kernel.Task, epfd, events, max uint64, timeout time.Duration, sigmask, sigsetsize uint64) (uint64, abi.Errno) {
+	if sigmask != 0 {
+		if sigsetsize != sizeofSigset {
+			return 0, abi.EINVAL
+		}
+		var b [8]byte
+		if err := t.MM.CopyIn(sigmask, b[:]); err != 0 {
+			return 0, err
+		}
+		t.TempSigMask(le.Uint64(b[:]))
+	}
+	evs, err := t.EpollWait(int32(epfd), int(int32(max)), timeout)
+	if sigmask != 0 {
+		t.RestoreSigMask(err == abi.EINTR)
+	}
+	if err != 0 {
+		return 0, err
+	}
+	if len(evs) > 0 {
+		if err := t.MM.CopyOut(events, kernel.MarshalEpollEvents(evs)); err != 0 {
+			return 0, err
+		}
+	}
+	return uint64(len(evs)), 0
+}
