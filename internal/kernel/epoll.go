@@ -36,9 +36,7 @@ func (t *Task) EpollCreate(flags uint32) (int32, abi.Errno) {
 	ep := &epollFile{k: t.k, items: map[int32]*epollItem{}}
 	f := vfs.NewStreamFile(ep, abi.O_RDWR, "anon_inode:[eventpoll]")
 	fd, err := t.FDs.Install(f, flags&abi.EPOLL_CLOEXEC != 0)
-	if err != 0 {
-		f.DecRef()
-	}
+	f.DecRef() // the table holds its own reference
 	return fd, err
 }
 

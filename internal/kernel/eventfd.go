@@ -30,9 +30,7 @@ func (t *Task) Eventfd(initval uint32, flags uint32) (int32, abi.Errno) {
 	e := &eventFile{k: t.k, count: uint64(initval), semaphore: flags&abi.EFD_SEMAPHORE != 0}
 	f := vfs.NewStreamFile(e, abi.O_RDWR|flags&abi.O_NONBLOCK, "anon_inode:[eventfd]")
 	fd, err := t.FDs.Install(f, flags&abi.EFD_CLOEXEC != 0)
-	if err != 0 {
-		f.DecRef()
-	}
+	f.DecRef() // the table holds its own reference
 	return fd, err
 }
 

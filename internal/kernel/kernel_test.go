@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -97,4 +98,40 @@ func TestZombie(t *testing.T) {
 	if task := k.Task(child); task != nil {
 		t.Errorf("reaped child still in the table, state %s", task.State())
 	}
+}
+
+// hostFDs counts vessel's own open descriptors.
+func hostFDs(t *testing.T) int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ents)
+}
+
+// TestFilesClosed: the host descriptors behind a guest's files are closed
+// when the guest closes them or exits, epoll and fork included.
+func TestFilesClosed(t *testing.T) {
+	bin := buildGuest(t, "fds")
+	k, stdin, stdout := newKernel(t)
+	stdin.Close()
+	runtime.GC()
+	before := hostFDs(t)
+	if _, err := k.StartInit(bin, []string{"fds"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if line, err := stdout.ReadString('\n'); err != nil || line != "done\n" {
+		t.Fatalf("guest printed %q (%v)", line, err)
+	}
+	k.Wait()
+	// The program's own file goes when the collector drops its mappings.
+	var after int
+	for start := time.Now(); time.Since(start) < 10*time.Second; time.Sleep(10 * time.Millisecond) {
+		runtime.GC()
+		if after = hostFDs(t); after <= before {
+			return
+		}
+	}
+	t.Errorf("host descriptors: %d before the guest ran, %d after it exited", before, after)
 }

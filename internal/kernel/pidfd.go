@@ -28,9 +28,7 @@ const pidfdNonblock = abi.O_NONBLOCK
 func (t *Task) installPidfd(g *ThreadGroup, flags uint32) (int32, abi.Errno) {
 	f := vfs.NewFile(&pidFile{tg: g}, abi.O_RDWR|flags, "anon_inode:[pidfd]")
 	fd, err := t.FDs.Install(f, true)
-	if err != 0 {
-		f.DecRef()
-	}
+	f.DecRef() // the table holds its own reference
 	return fd, err
 }
 

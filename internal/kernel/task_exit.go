@@ -61,7 +61,11 @@ func (k *Kernel) groupExitLocked(t *Task, status int32) {
 func (t *Task) exitThread() {
 	k := t.k
 	k.mu.Lock()
-	defer k.mu.Unlock()
+	var release func()
+	defer func() {
+		k.mu.Unlock()
+		release() // files may take Kernel.mu to close (epoll, pipes)
+	}()
 	g := t.tg
 	t.exitRobustListLocked()
 	if t.ClearChildTID != 0 && k.mmUsers[t.MM] > 1 {
@@ -73,7 +77,7 @@ func (t *Task) exitThread() {
 	u := t.threadUsage()
 	t.addMemoryUsage(&u) // the address space may go with this thread
 	g.deadThreads.add(u)
-	t.dropResourcesLocked()
+	release = t.dropResourcesLocked()
 	g.removeThreadLocked(t)
 	k.wakeAllLocked(&g.threadExit)
 	last := len(g.threads) == 0
@@ -99,22 +103,27 @@ func (t *Task) exitThread() {
 	k.switchFromLocked(t, switchExited)
 }
 
-// dropResourcesLocked releases what the task holds by reference.
+// dropResourcesLocked releases what the task holds by reference: the
+// address space now, the descriptors and the fs context through the
+// function it returns, which the caller runs once it no longer holds
+// Kernel.mu (closing a file may need it).
 //
 // Preconditions: Kernel.mu is held.
-func (t *Task) dropResourcesLocked() {
+func (t *Task) dropResourcesLocked() (release func()) {
 	k := t.k
 	if t.MM != nil {
 		k.dropMMLocked(t.MM)
 		t.MM = nil
 	}
-	if t.FDs != nil {
-		t.FDs.DecRef()
-		t.FDs = nil
-	}
-	if t.FS != nil {
-		t.FS.DecRef()
-		t.FS = nil
+	fds, fs := t.FDs, t.FS
+	t.FDs, t.FS = nil, nil
+	return func() {
+		if fds != nil {
+			fds.DecRef()
+		}
+		if fs != nil {
+			fs.DecRef()
+		}
 	}
 }
 

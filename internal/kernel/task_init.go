@@ -91,19 +91,20 @@ func (k *Kernel) newProcess(parent *ThreadGroup) (*Task, error) {
 	t.FDs = vfs.NewFDTable()
 	for fd, f := range k.cfg.Stdio {
 		if f != nil {
-			f.IncRef()
-			t.FDs.InstallAt(f, int32(fd), false)
+			t.FDs.InstallAt(f, int32(fd), false) // the table takes its own reference
 		}
 	}
 	t.Sched.Task = t
 	t.tg = &ThreadGroup{Leader: t, threads: []*Task{t}, parent: parent, exitSignal: abi.SIGCHLD}
 	k.mu.Lock()
-	defer k.mu.Unlock()
 	pid, err := k.allocPidLocked()
 	if err != nil {
-		t.dropResourcesLocked()
+		release := t.dropResourcesLocked()
+		k.mu.Unlock()
+		release()
 		return nil, err
 	}
+	defer k.mu.Unlock()
 	t.Tid, t.Tgid, t.Pgid, t.Sid = pid, pid, pid, pid
 	k.tasks[pid] = t
 	if parent == nil {
@@ -119,7 +120,6 @@ func (k *Kernel) newProcess(parent *ThreadGroup) (*Task, error) {
 // discard undoes newProcess for a process that never ran.
 func (k *Kernel) discard(t *Task) {
 	k.mu.Lock()
-	defer k.mu.Unlock()
 	delete(k.tasks, t.Tid)
 	if k.init == t.tg {
 		k.init = nil
@@ -127,7 +127,9 @@ func (k *Kernel) discard(t *Task) {
 	if p := t.tg.parent; p != nil {
 		p.removeChildLocked(t.tg)
 	}
-	t.dropResourcesLocked()
+	release := t.dropResourcesLocked()
+	k.mu.Unlock()
+	release()
 }
 
 // initMain is the built-in init's life: reap every child that exits, and

@@ -28,8 +28,8 @@ func sysOpenat(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		return 0, err
 	}
 	fd, err := t.FDs.Install(f, flags&abi.O_CLOEXEC != 0)
+	f.DecRef() // the table holds its own reference
 	if err != 0 {
-		f.DecRef()
 		return 0, err
 	}
 	return uint64(fd), 0
