@@ -163,6 +163,9 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "signals", dynamic: true},
 		{name: "pgrp"},
 		{name: "epoll"},
+		{name: "pipes"},
+		{name: "procs"},
+		{name: "procs", dynamic: true},
 	}
 	for _, tc := range cases {
 		name := tc.name

@@ -80,3 +80,20 @@ func epollWait(t *kernel.Task, epfd, events, max uint64, timeout time.Duration, 
 	}
 	return uint64(len(evs)), 0
 }
+
+// pipe2(2): the two descriptors go to int fds[2].
+func sysPipe2(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	r, w, err := t.Pipe(uint32(a[1]))
+	if err != 0 {
+		return 0, err
+	}
+	var b [8]byte
+	le.PutUint32(b[0:], uint32(r))
+	le.PutUint32(b[4:], uint32(w))
+	if err := t.MM.CopyOut(a[0], b[:]); err != 0 {
+		t.FDs.Close(r)
+		t.FDs.Close(w)
+		return 0, err
+	}
+	return 0, 0
+}

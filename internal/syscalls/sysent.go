@@ -49,7 +49,8 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_FCNTL:       {"fcntl", sysFcntl, a{fFD, fInt32, fHex}, fInt, Partial, "F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL; locks come with the files issue"},
 	abi.SYS_IOCTL:       {"ioctl", sysIoctl, a{fFD, fHex, fHex}, fInt, Partial, "TCGETS and TIOCGWINSZ on terminals, FIOCLEX, FIONCLEX, FIONBIO"},
 
-	// Readiness.
+	// Pipes and readiness.
+	abi.SYS_PIPE2:         {"pipe2", sysPipe2, a{fPtr, fOpenFlags}, fInt, Partial, "no O_DIRECT (packet) pipes, no F_SETPIPE_SZ"},
 	abi.SYS_EVENTFD2:      {"eventfd2", sysEventfd2, a{fUint, fHex}, fFD, Full, ""},
 	abi.SYS_EPOLL_CREATE1: {"epoll_create1", sysEpollCreate1, a{fHex}, fFD, Full, ""},
 	abi.SYS_EPOLL_CTL:     {"epoll_ctl", sysEpollCtl, a{fFD, fInt32, fFD, fPtr}, fInt, Partial, "host terminals and pipes are polled every 10 ms while waited for"},

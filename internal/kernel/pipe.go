@@ -1,0 +1,219 @@
+package kernel
+
+import (
+	"encoding/binary"
+	"strconv"
+	"sync/atomic"
+
+	"vessel/internal/abi"
+	"vessel/internal/vfs"
+)
+
+// A pipe (pipe(7)): a 64 KiB buffer between a read end and a write end.
+// Reads wait for data and see end of file once every write end is closed;
+// writes wait for room, and a write of at most PIPE_BUF bytes goes in
+// whole, never interleaved with another; a write with no reader left gets
+// SIGPIPE and EPIPE. Guarded by Kernel.mu.
+type pipe struct {
+	k        *Kernel
+	buf      []byte // the bytes not yet read, in order
+	readers  int    // open read ends
+	writers  int    // open write ends
+	rq, wq   waitQueue
+	watching []*epollFile
+	ino      uint64
+}
+
+const (
+	pipeSize = 65536 // Linux's default pipe capacity
+	pipeBuf  = 4096  // PIPE_BUF: writes up to this size are atomic
+)
+
+var pipeInodes atomic.Uint64
+
+// pipeEnd is one end's open file.
+type pipeEnd struct {
+	vfs.FileDefaults
+	p     *pipe
+	write bool
+}
+
+// Pipe is pipe2(2): a new pipe's read and write descriptors.
+func (t *Task) Pipe(flags uint32) (r, w int32, err abi.Errno) {
+	if flags&^(abi.O_CLOEXEC|abi.O_NONBLOCK) != 0 {
+		return 0, 0, abi.EINVAL
+	}
+	p := &pipe{k: t.k, readers: 1, writers: 1, ino: pipeInodes.Add(1)}
+	name := "pipe:[" + strconv.FormatUint(p.ino, 10) + "]"
+	rf := vfs.NewStreamFile(&pipeEnd{p: p}, abi.O_RDONLY|flags&abi.O_NONBLOCK, name)
+	wf := vfs.NewStreamFile(&pipeEnd{p: p, write: true}, abi.O_WRONLY|flags&abi.O_NONBLOCK, name)
+	defer rf.DecRef() // the table holds its own references
+	defer wf.DecRef()
+	cloexec := flags&abi.O_CLOEXEC != 0
+	if r, err = t.FDs.Install(rf, cloexec); err != 0 {
+		return 0, 0, err
+	}
+	if w, err = t.FDs.Install(wf, cloexec); err != 0 {
+		t.FDs.Close(r)
+		return 0, 0, err
+	}
+	return r, w, 0
+}
+
+func (e *pipeEnd) Stat(f *vfs.File, st *abi.Stat_t) abi.Errno {
+	*st = abi.Stat_t{Mode: abi.S_IFIFO | 0o600, Nlink: 1, Ino: e.p.ino, Blksize: abi.PageSize}
+	return 0
+}
+
+// Release closes this end: the other side's waiters wake to see end of
+// file or a broken pipe.
+func (e *pipeEnd) Release(f *vfs.File) {
+	p := e.p
+	k := p.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if e.write {
+		p.writers--
+	} else {
+		p.readers--
+	}
+	k.wakeAllLocked(&p.rq)
+	k.wakeAllLocked(&p.wq)
+	p.notifyLocked()
+}
+
+func (e *pipeEnd) readyLocked() uint32 {
+	p := e.p
+	var r uint32
+	if e.write {
+		if p.readers == 0 {
+			return abi.EPOLLERR | abi.EPOLLOUT | abi.EPOLLWRNORM
+		}
+		if pipeSize-len(p.buf) >= pipeBuf {
+			r |= abi.EPOLLOUT | abi.EPOLLWRNORM
+		}
+		return r
+	}
+	if len(p.buf) > 0 {
+		r |= abi.EPOLLIN | abi.EPOLLRDNORM
+	}
+	if p.writers == 0 {
+		r |= abi.EPOLLHUP
+	}
+	return r
+}
+
+func (e *pipeEnd) watchers() *[]*epollFile { return &e.p.watching }
+
+// notifyLocked wakes the epoll instances watching either end.
+func (p *pipe) notifyLocked() {
+	for _, ep := range p.watching {
+		ep.k.wakeAllLocked(&ep.waiters)
+		for _, it := range ep.items {
+			if pe, ok := it.file.Impl().(*pipeEnd); ok && pe.p == p {
+				it.armed = true
+			}
+		}
+	}
+}
+
+// Ioctl answers FIONREAD: the bytes waiting to be read.
+func (e *pipeEnd) Ioctl(f *vfs.File, io vfs.IOCtx, req uint32, arg uint64) (uint64, abi.Errno) {
+	if req != abi.FIONREAD {
+		return 0, abi.ENOTTY
+	}
+	e.p.k.mu.Lock()
+	n := len(e.p.buf)
+	e.p.k.mu.Unlock()
+	var b [4]byte
+	binary.LittleEndian.PutUint32(b[:], uint32(n))
+	return 0, io.CopyOut(arg, b[:])
+}
+
+// ReadTask reads what the pipe holds, up to len(dst), waiting while it is
+// empty and a writer remains.
+func (e *pipeEnd) ReadTask(t *Task, f *vfs.File, dst []byte) (int, abi.Errno) {
+	if e.write {
+		return 0, abi.EBADF
+	}
+	if len(dst) == 0 {
+		return 0, 0
+	}
+	p := e.p
+	k := p.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for len(p.buf) == 0 {
+		if p.writers == 0 {
+			return 0, 0
+		}
+		if f.Flags()&abi.O_NONBLOCK != 0 {
+			return 0, abi.EAGAIN
+		}
+		switch t.sleepLocked(&p.rq, zeroTime) {
+		case interrupted:
+			return 0, abi.EINTR
+		case signalled:
+			return 0, ERESTARTSYS
+		}
+	}
+	n := copy(dst, p.buf)
+	p.buf = append(p.buf[:0], p.buf[n:]...)
+	k.wakeAllLocked(&p.wq)
+	p.notifyLocked()
+	return n, 0
+}
+
+// WriteTask writes src, waiting for room: a write of at most PIPE_BUF
+// bytes goes in whole, a longer one in pieces as room appears. With no
+// reader the writer gets SIGPIPE and EPIPE. A non-blocking write takes
+// what fits (EAGAIN when nothing does); a signal ends a blocked write with
+// the count written so far, or ERESTARTSYS when nothing was.
+func (e *pipeEnd) WriteTask(t *Task, f *vfs.File, src []byte) (int, abi.Errno) {
+	if !e.write {
+		return 0, abi.EBADF
+	}
+	p := e.p
+	k := p.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	done := 0
+	for done < len(src) {
+		if p.readers == 0 {
+			k.sendLocked(t.tg, t, SigInfo{Signo: abi.SIGPIPE, Code: abi.SI_USER, Pid: t.Tgid, UID: t.Creds.UID}, false)
+			if done > 0 {
+				return done, 0
+			}
+			return 0, abi.EPIPE
+		}
+		room := pipeSize - len(p.buf)
+		need := len(src) - done
+		if len(src) <= pipeBuf && room < need {
+			room = 0 // an atomic write waits for room for all of it
+		}
+		if room > 0 {
+			n := min(room, need)
+			p.buf = append(p.buf, src[done:done+n]...)
+			done += n
+			k.wakeAllLocked(&p.rq)
+			p.notifyLocked()
+			continue
+		}
+		if f.Flags()&abi.O_NONBLOCK != 0 {
+			if done > 0 {
+				return done, 0
+			}
+			return 0, abi.EAGAIN
+		}
+		switch t.sleepLocked(&p.wq, zeroTime) {
+		case interrupted:
+			return done, abi.EINTR
+		case signalled:
+			if done > 0 {
+				return done, 0
+			}
+			return 0, ERESTARTSYS
+		}
+	}
+	return done, 0
+}
