@@ -240,3 +240,34 @@ func TestGoGuest(t *testing.T) {
 		t.Errorf("status %d, output differs from qemu-riscv64:\n%s\nstderr: %s", got.code, diff(got.stdout, want.stdout), got.stderr)
 	}
 }
+
+// TestGoSignalPackage runs Go's own os/signal tests, built for riscv64 with
+// `go test -c os/signal`, under vessel in a root of their own: the test
+// binary, a riscv64 nohup (testdata/guest/nohup.c) on PATH, and /dev/null
+// (a device node made here; vessel has no devfs yet). They exercise
+// handlers, masks, SIGSTOP/SIGCONT, SIGHUP under nohup, signals to every
+// thread and NotifyContext.
+func TestGoSignalPackage(t *testing.T) {
+	setup(t)
+	root := t.TempDir()
+	for _, d := range []string{"usr/bin", "tmp", "dev"} {
+		must(t, os.MkdirAll(filepath.Join(root, d), 0o755))
+	}
+	cmd := exec.Command("go", "test", "-c", "-o", filepath.Join(root, "signal.test"), "os/signal")
+	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=riscv64", "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go test -c os/signal: %v\n%s", err, out)
+	}
+	nohup, err := os.ReadFile(guest(t, "nohup", false))
+	must(t, err)
+	must(t, os.WriteFile(filepath.Join(root, "usr/bin/nohup"), nohup, 0o755))
+	devnull := filepath.Join(root, "dev/null")
+	if err := syscall.Mknod(devnull, syscall.S_IFCHR|0o666, 1<<8|3); err != nil {
+		t.Fatalf("mknod %s (the tests run as root, as CI does): %v", devnull, err)
+	}
+	must(t, os.Chmod(devnull, 0o666))
+	got := vessel(t, []string{"--root", root, "-E", "PATH=/usr/bin", "-E", "TMPDIR=/tmp"}, "/signal.test", nil, "-test.short")
+	if got.code != 0 || !strings.Contains(got.stdout, "PASS") {
+		t.Errorf("os/signal tests under vessel: status %d\n%s\n%s", got.code, got.stdout, got.stderr)
+	}
+}

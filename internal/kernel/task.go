@@ -95,6 +95,7 @@ type Task struct {
 
 	// set_tid_address and set_robust_list.
 	PdeathSig      int // prctl(PR_SET_PDEATHSIG): sent when the parent process exits
+	KeepCaps       int // prctl(PR_SET_KEEPCAPS), recorded
 	ClearChildTID  uint64
 	RobustList     uint64
 	RobustListSize uint64

@@ -54,7 +54,14 @@ func sysSetRobustList(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	return 0, 0
 }
 
-// prctl(2): the name, the parent-death signal and the child subreaper
+// PR_GET_KEEPCAPS and PR_SET_KEEPCAPS (linux/prctl.h).
+const (
+	prGetKeepcaps = 7
+	prSetKeepcaps = 8
+)
+
+// prctl(2): the name, the keep-capabilities flag (recorded: vessel has no
+// capabilities yet), the parent-death signal and the child subreaper
 // flag; other options give EINVAL, as Linux does for options it does not
 // know.
 func sysPrctl(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
@@ -77,6 +84,14 @@ func sysPrctl(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		var b [16]byte
 		copy(b[:15], t.Comm)
 		return 0, t.MM.CopyOut(a[1], b[:])
+	case prGetKeepcaps:
+		return uint64(t.KeepCaps), 0
+	case prSetKeepcaps:
+		if a[1] > 1 {
+			return 0, abi.EINVAL
+		}
+		t.KeepCaps = int(a[1])
+		return 0, 0
 	case abi.PR_SET_PDEATHSIG:
 		if a[1] > abi.NSIG {
 			return 0, abi.EINVAL

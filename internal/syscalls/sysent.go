@@ -81,7 +81,7 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_GETGROUPS:       {"getgroups", sysGetgroups, a{fInt32, fPtr}, fInt, Full, ""},
 	abi.SYS_SET_TID_ADDRESS: {"set_tid_address", sysSetTidAddress, a{fPtr}, fInt, Full, ""},
 	abi.SYS_SET_ROBUST_LIST: {"set_robust_list", sysSetRobustList, a{fPtr, fUint}, fInt, Full, ""},
-	abi.SYS_PRCTL:           {"prctl", sysPrctl, a{fInt32, fHex, fHex, fHex, fHex}, fInt, Partial, "PR_SET_NAME, PR_GET_NAME, PR_SET_PDEATHSIG, PR_GET_PDEATHSIG, PR_SET_CHILD_SUBREAPER, PR_GET_CHILD_SUBREAPER"},
+	abi.SYS_PRCTL:           {"prctl", sysPrctl, a{fInt32, fHex, fHex, fHex, fHex}, fInt, Partial, "PR_SET_NAME, PR_GET_NAME, PR_SET_KEEPCAPS, PR_GET_KEEPCAPS, PR_SET_PDEATHSIG, PR_GET_PDEATHSIG, PR_SET_CHILD_SUBREAPER, PR_GET_CHILD_SUBREAPER"},
 	abi.SYS_EXIT:            {"exit", sysExit, a{fInt32}, fNone, Full, ""},
 	abi.SYS_EXIT_GROUP:      {"exit_group", sysExitGroup, a{fInt32}, fNone, Full, ""},
 
