@@ -164,6 +164,7 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "pgrp"},
 		{name: "epoll"},
 		{name: "pipes"},
+		{name: "sigwait"},
 		{name: "procs"},
 		{name: "procs", dynamic: true},
 	}

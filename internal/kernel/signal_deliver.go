@@ -150,6 +150,11 @@ func (t *Task) handleSignals() {
 		case act.Handler == abi.SIG_IGN:
 			k.mu.Unlock()
 			continue
+		case act.Handler == abi.SIG_DFL && t.tg == k.init && sig != abi.SIGKILL && sig != abi.SIGSTOP:
+			// Init's default actions do not happen (a signal it blocked
+			// and then unblocked without a handler is dropped).
+			k.mu.Unlock()
+			continue
 		case act.Handler == abi.SIG_DFL:
 			switch defaultAction(sig) {
 			case sigIgnore:
@@ -443,4 +448,11 @@ func (t *Task) RestoreSigMask(forHandler bool) {
 	t.suspended = false
 	t.k.mu.Unlock()
 	t.SetSigMask(mask)
+}
+
+// MarshalSigInfo writes info as the guest's 128-byte siginfo_t.
+func MarshalSigInfo(info SigInfo) []byte {
+	b := make([]byte, 128)
+	marshalSigInfo(b, info)
+	return b
 }

@@ -83,6 +83,7 @@ type Task struct {
 	// sleep a signal may end.
 	interruptible bool
 	savedMask     uint64   // rt_sigsuspend's mask to restore after the handler
+	waitSet       uint64   // guarded by Kernel.mu: the signals rt_sigtimedwait waits for
 	suspended     bool     // savedMask is set
 	AltStack      AltStack // sigaltstack(2)
 	// sigreturn is the address of the rt_sigreturn trampoline a handler

@@ -1,6 +1,10 @@
 package kernel
 
-import "vessel/internal/abi"
+import (
+	"time"
+
+	"vessel/internal/abi"
+)
 
 // Signals: generation (sendLocked), the pending sets of each thread and
 // process, and the default actions. Delivery to a handler, with the signal
@@ -130,9 +134,6 @@ func (k *Kernel) sendLocked(g *ThreadGroup, t *Task, info SigInfo, fromOutside b
 	act := leader.Sig.Actions[sig]
 	unblockable := sig == abi.SIGKILL || sig == abi.SIGSTOP
 	caught := !unblockable && act.Handler != abi.SIG_DFL && act.Handler != abi.SIG_IGN
-	if g == k.init && !caught && !(fromOutside && unblockable) {
-		return
-	}
 	if defaultAction(sig) == sigStop {
 		g.dropPending(sigBit(abi.SIGCONT))
 	}
@@ -146,14 +147,21 @@ func (k *Kernel) sendLocked(g *ThreadGroup, t *Task, info SigInfo, fromOutside b
 		target = g.wantsSignal(sig)
 	}
 	blocked := target == nil || target.SigMask&sigBit(sig) != 0
+	waited := target != nil && target.waitSet&sigBit(sig) != 0 // rt_sigtimedwait takes it
 	if unblockable {
-		blocked = false
+		blocked, waited = false, false
 	}
-	ignored := !unblockable && (act.Handler == abi.SIG_IGN || act.Handler == abi.SIG_DFL && defaultAction(sig) == sigIgnore)
-	if ignored && !blocked {
+	// Init takes no signal it has no handler for unless it blocks it (it
+	// may yet wait for it or install one); a sender outside the namespace
+	// may still stop or kill it (Linux's SIGNAL_UNKILLABLE).
+	if g == k.init && !caught && !blocked && !waited && !(fromOutside && unblockable) {
 		return
 	}
-	if !caught && !blocked {
+	ignored := !unblockable && (act.Handler == abi.SIG_IGN || act.Handler == abi.SIG_DFL && defaultAction(sig) == sigIgnore)
+	if ignored && !blocked && !waited {
+		return
+	}
+	if !caught && !blocked && !waited {
 		switch defaultAction(sig) {
 		case sigTerm, sigCore:
 			status := int32(sig)
@@ -174,7 +182,7 @@ func (k *Kernel) sendLocked(g *ThreadGroup, t *Task, info SigInfo, fromOutside b
 	} else {
 		g.pending.add(info)
 	}
-	if target != nil && !blocked {
+	if target != nil && (!blocked || waited) {
 		target.sigHint.Store(true)
 		k.interruptLocked(target)
 	}
@@ -187,7 +195,7 @@ func (k *Kernel) sendLocked(g *ThreadGroup, t *Task, info SigInfo, fromOutside b
 // Preconditions: Kernel.mu is held.
 func (g *ThreadGroup) wantsSignal(sig int) *Task {
 	for _, x := range g.threads {
-		if x.SigMask&sigBit(sig) == 0 && !x.exiting {
+		if (x.SigMask&sigBit(sig) == 0 || x.waitSet&sigBit(sig) != 0) && !x.exiting {
 			return x
 		}
 	}
@@ -397,4 +405,83 @@ func (t *Task) maySignal(x *Task, sig int) bool {
 	c, d := &t.Creds, &x.Creds
 	return c.EUID == 0 || c.EUID == d.UID || c.EUID == d.SUID || c.UID == d.UID || c.UID == d.SUID ||
 		sig == abi.SIGCONT && t.Sid == x.Sid
+}
+
+// SigTimedWait is rt_sigtimedwait(2): it takes a pending signal of set
+// (blocked or not), waiting for one until the deadline (zero: none);
+// EAGAIN when the time runs out, EINTR when another signal the task takes
+// arrives first. The signals of set wake it meanwhile even though they are
+// blocked, and do not kill by default, as Linux's real_blocked.
+func (t *Task) SigTimedWait(set uint64, deadline time.Time, poll bool) (SigInfo, abi.Errno) {
+	set &^= sigBit(abi.SIGKILL) | sigBit(abi.SIGSTOP)
+	k := t.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	var q waitQueue
+	for {
+		for _, p := range [...]*sigPending{&t.pending, &t.tg.pending} {
+			if avail := p.mask & set; avail != 0 {
+				for s := 1; s <= abi.NSIG; s++ {
+					if avail&sigBit(s) != 0 {
+						return p.take(s), 0
+					}
+				}
+			}
+		}
+		if poll {
+			return SigInfo{}, abi.EAGAIN
+		}
+		t.waitSet = set
+		out := t.sleepLocked(&q, deadline)
+		t.waitSet = 0
+		switch out {
+		case timedOut:
+			return SigInfo{}, abi.EAGAIN
+		case interrupted:
+			return SigInfo{}, abi.EINTR
+		case signalled:
+			if (t.pending.mask|t.tg.pending.mask)&set == 0 {
+				return SigInfo{}, abi.EINTR
+			}
+		}
+	}
+}
+
+// SigQueue is rt_sigqueueinfo(2) (tid 0) and rt_tgsigqueueinfo(2): sig
+// with the caller's siginfo for process tgid, or thread tid of it. A
+// process may not forge the kernel's codes (si_code >= 0, or SI_TKILL)
+// for anyone but itself (EPERM).
+func (t *Task) SigQueue(tgid, tid int32, info SigInfo) abi.Errno {
+	sig := info.Signo
+	if sig < 0 || sig > abi.NSIG {
+		return abi.EINVAL
+	}
+	k := t.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	var g *ThreadGroup
+	var x *Task
+	if tid != 0 {
+		x = k.tasks[tid]
+		if x == nil || x.Tgid != tgid || x.exiting {
+			return abi.ESRCH
+		}
+		g = x.tg
+	} else {
+		x = k.tasks[tgid]
+		if x == nil || x.tg.Pid() != tgid || x.tg.zombie {
+			return abi.ESRCH
+		}
+		g, x = x.tg, nil
+	}
+	if (info.Code >= 0 || info.Code == abi.SI_TKILL) && g != t.tg {
+		return abi.EPERM
+	}
+	if !t.maySignal(g.Leader, sig) {
+		return abi.EPERM
+	}
+	if sig != 0 {
+		k.sendLocked(g, x, info, false)
+	}
+	return 0
 }

@@ -1,6 +1,8 @@
 package syscalls
 
 import (
+	"time"
+
 	"vessel/internal/abi"
 	"vessel/internal/kernel"
 )
@@ -135,4 +137,66 @@ func sysSigaltstack(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		return 0, t.MM.CopyOut(a[1], b[:])
 	}
 	return 0, 0
+}
+
+// rt_sigtimedwait(2): the signal's number, its siginfo to info.
+func sysRtSigtimedwait(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	if a[3] != sizeofSigset {
+		return 0, abi.EINVAL
+	}
+	var b [8]byte
+	if err := t.MM.CopyIn(a[0], b[:]); err != 0 {
+		return 0, err
+	}
+	var deadline time.Time
+	poll := false
+	if a[2] != 0 {
+		ts, err := copyInTimespec(t, a[2])
+		if err != 0 {
+			return 0, err
+		}
+		d := time.Duration(ts.Sec)*time.Second + time.Duration(ts.Nsec)
+		poll = d == 0
+		deadline = t.Kernel().Now().Add(d)
+	}
+	info, err := t.SigTimedWait(le.Uint64(b[:]), deadline, poll)
+	if err != 0 {
+		return 0, err
+	}
+	if a[1] != 0 {
+		if err := t.MM.CopyOut(a[1], kernel.MarshalSigInfo(info)); err != 0 {
+			return 0, err
+		}
+	}
+	return uint64(info.Signo), 0
+}
+
+// readSigInfo reads the siginfo_t a sigqueue caller passes: si_code,
+// si_pid, si_uid and si_value.
+func readSigInfo(t *kernel.Task, addr uint64, sig int) (kernel.SigInfo, abi.Errno) {
+	var b [128]byte
+	if err := t.MM.CopyIn(addr, b[:]); err != 0 {
+		return kernel.SigInfo{}, err
+	}
+	return kernel.SigInfo{Signo: sig, Errno: int32(le.Uint32(b[4:])), Code: int32(le.Uint32(b[8:])),
+		Pid: int32(le.Uint32(b[16:])), UID: le.Uint32(b[20:]), Value: le.Uint64(b[24:])}, 0
+}
+
+func sysRtSigqueueinfo(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	info, err := readSigInfo(t, a[2], int(int32(a[1])))
+	if err != 0 {
+		return 0, err
+	}
+	return 0, t.SigQueue(int32(a[0]), 0, info)
+}
+
+func sysRtTgsigqueueinfo(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	if int32(a[0]) <= 0 || int32(a[1]) <= 0 {
+		return 0, abi.EINVAL
+	}
+	info, err := readSigInfo(t, a[3], int(int32(a[2])))
+	if err != 0 {
+		return 0, err
+	}
+	return 0, t.SigQueue(int32(a[0]), int32(a[1]), info)
 }

@@ -130,10 +130,13 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_CLOCK_NANOSLEEP: {"clock_nanosleep", sysClockNanosleep, a{fClock, fHex, fPtr, fPtr}, fInt, Full, ""},
 
 	// Signals.
-	abi.SYS_RT_SIGACTION:   {"rt_sigaction", sysRtSigaction, a{fSignal, fPtr, fPtr, fUint}, fInt, Full, ""},
-	abi.SYS_RT_SIGRETURN:   {"rt_sigreturn", sysRtSigreturn, a{}, fInt, Full, ""},
-	abi.SYS_RT_SIGPENDING:  {"rt_sigpending", sysRtSigpending, a{fPtr, fUint}, fInt, Full, ""},
-	abi.SYS_RT_SIGSUSPEND:  {"rt_sigsuspend", sysRtSigsuspend, a{fPtr, fUint}, fInt, Full, ""},
-	abi.SYS_SIGALTSTACK:    {"sigaltstack", sysSigaltstack, a{fPtr, fPtr}, fInt, Full, ""},
-	abi.SYS_RT_SIGPROCMASK: {"rt_sigprocmask", sysRtSigprocmask, a{fInt32, fPtr, fPtr, fUint}, fInt, Full, ""},
+	abi.SYS_RT_SIGACTION:      {"rt_sigaction", sysRtSigaction, a{fSignal, fPtr, fPtr, fUint}, fInt, Full, ""},
+	abi.SYS_RT_SIGRETURN:      {"rt_sigreturn", sysRtSigreturn, a{}, fInt, Full, ""},
+	abi.SYS_RT_SIGPENDING:     {"rt_sigpending", sysRtSigpending, a{fPtr, fUint}, fInt, Full, ""},
+	abi.SYS_RT_SIGSUSPEND:     {"rt_sigsuspend", sysRtSigsuspend, a{fPtr, fUint}, fInt, Full, ""},
+	abi.SYS_RT_SIGTIMEDWAIT:   {"rt_sigtimedwait", sysRtSigtimedwait, a{fPtr, fPtr, fPtr, fUint}, fInt, Full, ""},
+	abi.SYS_RT_SIGQUEUEINFO:   {"rt_sigqueueinfo", sysRtSigqueueinfo, a{fInt32, fSignal, fPtr}, fInt, Full, ""},
+	abi.SYS_RT_TGSIGQUEUEINFO: {"rt_tgsigqueueinfo", sysRtTgsigqueueinfo, a{fInt32, fInt32, fSignal, fPtr}, fInt, Full, ""},
+	abi.SYS_SIGALTSTACK:       {"sigaltstack", sysSigaltstack, a{fPtr, fPtr}, fInt, Full, ""},
+	abi.SYS_RT_SIGPROCMASK:    {"rt_sigprocmask", sysRtSigprocmask, a{fInt32, fPtr, fPtr, fUint}, fInt, Full, ""},
 }
