@@ -165,6 +165,7 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "epoll"},
 		{name: "pipes"},
 		{name: "sigwait"},
+		{name: "timers"},
 		{name: "procs"},
 		{name: "procs", dynamic: true},
 	}

@@ -358,3 +358,23 @@ const (
 	EFD_CLOEXEC   = O_CLOEXEC
 	EFD_NONBLOCK  = O_NONBLOCK
 )
+
+// Timers: setitimer(2), timer_create(2), timerfd_create(2).
+const (
+	ITIMER_REAL    = 0
+	ITIMER_VIRTUAL = 1
+	ITIMER_PROF    = 2
+
+	SIGEV_SIGNAL    = 0
+	SIGEV_NONE      = 1
+	SIGEV_THREAD    = 2
+	SIGEV_THREAD_ID = 4
+
+	SI_TIMER = -2
+	SI_QUEUE = -1
+
+	TFD_TIMER_ABSTIME       = 1
+	TFD_TIMER_CANCEL_ON_SET = 2
+	TFD_CLOEXEC             = O_CLOEXEC
+	TFD_NONBLOCK            = O_NONBLOCK
+)

@@ -46,6 +46,8 @@ type vtimer struct {
 	seq  uint64 // the task's sleepSeq when armed; a stale timer is ignored
 	task *Task
 	n    uint64 // arming order, to break ties the same way every run
+	fn   func() // a kernel timer's action (afterLocked), instead of a task's wake-up
+	dead *bool  // set when the kernel timer is cancelled
 }
 
 // timerHeap orders timers by deadline, then arming order.
@@ -82,7 +84,14 @@ func (k *Kernel) fireTimersLocked() {
 	now := k.cfg.Now()
 	for len(k.timers) > 0 && !k.timers[0].at.After(now) {
 		v := heap.Pop(&k.timers).(vtimer)
-		k.timeoutLocked(v.task, v.seq)
+		switch {
+		case v.fn != nil:
+			if !*v.dead {
+				v.fn()
+			}
+		default:
+			k.timeoutLocked(v.task, v.seq)
+		}
 	}
 }
 
@@ -124,4 +133,26 @@ func (k *Kernel) jitterLocked(b uint64) uint64 {
 		return b
 	}
 	return b/4 + k.rng.Uint64N(b-b/4)
+}
+
+// afterLocked runs fn with Kernel.mu held once d has passed (a host timer,
+// or a virtual one in deterministic mode) and returns a function that
+// cancels it; a cancelled timer never runs fn.
+//
+// Preconditions: Kernel.mu is held (for the caller and for cancel).
+func (k *Kernel) afterLocked(d time.Duration, fn func()) (cancel func()) {
+	dead := new(bool)
+	if k.cfg.Deterministic {
+		k.timerSeq++
+		heap.Push(&k.timers, vtimer{at: k.cfg.Now().Add(d), n: k.timerSeq, fn: fn, dead: dead})
+		return func() { *dead = true }
+	}
+	tm := time.AfterFunc(d, func() {
+		k.mu.Lock()
+		defer k.mu.Unlock()
+		if !*dead {
+			fn()
+		}
+	})
+	return func() { *dead = true; tm.Stop() }
 }

@@ -294,3 +294,94 @@ func MarshalEpollEvents(evs []EpollEvent) []byte {
 	}
 	return b
 }
+
+// PollFD is one entry of ppoll's array; Revents is filled in.
+type PollFD struct {
+	FD      int32
+	Events  uint16
+	Revents uint16
+}
+
+// pollNval is POLLNVAL: the descriptor is not open.
+const pollNval = 0x20
+
+// Poll is ppoll(2) (and pselect6's core): it fills each entry's revents
+// with the events that hold, waiting until one does, until timeout
+// (negative: forever) or until a signal (ERESTARTNOHAND). It returns the
+// number of entries with events. The POLL* bits are the EPOLL* ones.
+func (t *Task) Poll(fds []PollFD, timeout time.Duration) (int, abi.Errno) {
+	k := t.k
+	ep := &epollFile{k: k, items: map[int32]*epollItem{}}
+	files := make([]*vfs.File, len(fds))
+	for i, p := range fds {
+		if p.FD < 0 {
+			continue
+		}
+		if f, err := t.FDs.Get(p.FD); err == 0 {
+			files[i] = f
+		}
+	}
+	k.mu.Lock()
+	for i, f := range files {
+		if f == nil {
+			continue
+		}
+		ep.items[int32(i)] = &epollItem{fd: int32(i), file: f}
+		if p, ok := f.Impl().(pollable); ok {
+			*p.watchers() = append(*p.watchers(), ep)
+		}
+	}
+	defer func() {
+		for _, it := range ep.items {
+			if p, ok := it.file.Impl().(pollable); ok {
+				unwatch(p, ep)
+			}
+		}
+		k.mu.Unlock()
+		for _, f := range files {
+			if f != nil {
+				f.DecRef()
+			}
+		}
+	}()
+	var deadline time.Time
+	if timeout >= 0 {
+		deadline = k.cfg.Now().Add(timeout)
+	}
+	for {
+		n := 0
+		for i := range fds {
+			fds[i].Revents = 0
+			switch {
+			case fds[i].FD < 0:
+				continue
+			case files[i] == nil:
+				fds[i].Revents = pollNval
+			default:
+				fds[i].Revents = uint16(readinessLocked(files[i]) & (uint32(fds[i].Events) | abi.EPOLLERR | abi.EPOLLHUP))
+			}
+			if fds[i].Revents != 0 {
+				n++
+			}
+		}
+		if n > 0 || timeout == 0 {
+			return n, 0
+		}
+		wake := deadline
+		if ep.watchesHostLocked() {
+			if next := k.cfg.Now().Add(hostPollInterval); wake.IsZero() || next.Before(wake) {
+				wake = next
+			}
+		}
+		switch t.sleepLocked(&ep.waiters, wake) {
+		case interrupted:
+			return 0, abi.EINTR
+		case signalled:
+			return 0, ERESTARTNOHAND
+		case timedOut:
+			if !deadline.IsZero() && !k.cfg.Now().Before(deadline) {
+				timeout = 0 // one last look, then 0
+			}
+		}
+	}
+}

@@ -145,6 +145,7 @@ func (k *Kernel) budgetLocked(t *Task) uint64 {
 func (k *Kernel) ran(t *Task, n uint64) {
 	k.clock.Add(n)
 	t.uncharged.Add(n)
+	t.tg.cpuUser.Add(n)
 }
 
 // chargeLocked charges t's run-queue entity with what it has run since the

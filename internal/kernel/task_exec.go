@@ -99,6 +99,10 @@ func (t *Task) ExecAt(dir *vfs.File, p string, flags uint32, argv, envp []string
 	k.setImageLocked(as, f.id)
 	t.releaseVforkLocked()
 	t.tg.execed = true
+	for id, pt := range t.tg.posixTimers { // POSIX timers do not survive exec; itimers do
+		pt.timer.stopLocked()
+		delete(t.tg.posixTimers, id)
+	}
 	k.mu.Unlock()
 	h := cpu.New(as)
 	if t.Hart != nil {

@@ -135,6 +135,7 @@ func (t *Task) dropResourcesLocked() (release func()) {
 // Preconditions: Kernel.mu is held.
 func (k *Kernel) processExitLocked(g *ThreadGroup) {
 	g.zombie = true
+	g.stopTimersLocked()
 	g.Leader.setState(StateZombie)
 	k.reparentChildrenLocked(g)
 	if b := k.cfg.Trace; b.Enabled() {

@@ -46,6 +46,9 @@ func (t *Task) run() {
 		ran := t.Hart.Instret - before
 		t.UserInsns += ran
 		k.ran(t, ran)
+		if t.tg.cpuTimers.Load() {
+			t.checkCPUTimers()
+		}
 		switch exit.Reason {
 		case cpu.ExitEcall:
 			t.syscall()
@@ -82,6 +85,7 @@ func (t *Task) syscall() {
 	t.origA0 = t.Hart.X[10]
 	t.SysNanos += SyscallCost
 	t.k.clock.Add(SyscallCost)
+	t.tg.cpuSys.Add(SyscallCost)
 	defer func() {
 		if r := recover(); r != nil {
 			t.k.internalError(t, abi.SyscallName(int(t.Hart.X[17])), r)

@@ -33,6 +33,17 @@ type ThreadGroup struct {
 
 	pending sigPending // process-directed signals no thread has taken yet; guarded by Kernel.mu
 
+	// Timers, guarded by Kernel.mu; the CPU counters are atomic, added to
+	// by the threads as they run.
+	realItimer  realTimer
+	virtItimer  cpuTimer
+	profItimer  cpuTimer
+	cpuTimers   atomic.Bool // a CPU-time itimer is armed
+	cpuUser     atomic.Uint64
+	cpuSys      atomic.Uint64
+	posixTimers map[int32]*posixTimer
+	nextTimerID int32
+
 	// Accounting, guarded by Kernel.mu: threads that have exited, and
 	// reaped children with their own reaped descendants (RUSAGE_CHILDREN).
 	deadThreads    Usage

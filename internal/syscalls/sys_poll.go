@@ -97,3 +97,53 @@ func sysPipe2(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	}
 	return 0, 0
 }
+
+// ppoll(2): struct pollfd is {int fd; short events; short revents}; the
+// timeout a timespec (NULL: forever); the signal mask replaces the
+// caller's for the wait.
+func sysPpoll(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	nfds := a[1]
+	if nfds > uint64(t.FDs.Limit()) || nfds > 1<<20 {
+		return 0, abi.EINVAL
+	}
+	b := make([]byte, 8*nfds)
+	if err := t.MM.CopyIn(a[0], b); err != 0 {
+		return 0, err
+	}
+	fds := make([]kernel.PollFD, nfds)
+	for i := range fds {
+		fds[i] = kernel.PollFD{FD: int32(le.Uint32(b[8*i:])), Events: le.Uint16(b[8*i+4:])}
+	}
+	timeout := time.Duration(-1)
+	if a[2] != 0 {
+		ts, err := copyInTimespec(t, a[2])
+		if err != 0 {
+			return 0, err
+		}
+		timeout = time.Duration(ts.Sec)*time.Second + time.Duration(ts.Nsec)
+	}
+	if a[3] != 0 {
+		if a[4] != sizeofSigset {
+			return 0, abi.EINVAL
+		}
+		var m [8]byte
+		if err := t.MM.CopyIn(a[3], m[:]); err != 0 {
+			return 0, err
+		}
+		t.TempSigMask(le.Uint64(m[:]))
+	}
+	n, err := t.Poll(fds, timeout)
+	if a[3] != 0 {
+		t.RestoreSigMask(err == kernel.ERESTARTNOHAND || err == abi.EINTR)
+	}
+	if err != 0 {
+		return 0, err
+	}
+	for i := range fds {
+		le.PutUint16(b[8*i+6:], fds[i].Revents)
+	}
+	if err := t.MM.CopyOut(a[0], b); err != 0 {
+		return 0, err
+	}
+	return uint64(n), 0
+}

@@ -52,6 +52,7 @@ var table = [abi.MaxSyscall]row{
 	// Pipes and readiness.
 	abi.SYS_PIPE2:         {"pipe2", sysPipe2, a{fPtr, fOpenFlags}, fInt, Partial, "no O_DIRECT (packet) pipes, no F_SETPIPE_SZ"},
 	abi.SYS_EVENTFD2:      {"eventfd2", sysEventfd2, a{fUint, fHex}, fFD, Full, ""},
+	abi.SYS_PPOLL:         {"ppoll", sysPpoll, a{fPtr, fUint, fPtr, fPtr, fUint}, fInt, Partial, "host terminals and pipes are polled every 10 ms while waited for"},
 	abi.SYS_EPOLL_CREATE1: {"epoll_create1", sysEpollCreate1, a{fHex}, fFD, Full, ""},
 	abi.SYS_EPOLL_CTL:     {"epoll_ctl", sysEpollCtl, a{fFD, fInt32, fFD, fPtr}, fInt, Partial, "host terminals and pipes are polled every 10 ms while waited for"},
 	abi.SYS_EPOLL_PWAIT:   {"epoll_pwait", sysEpollPwait, a{fFD, fPtr, fInt32, fInt32, fPtr, fUint}, fInt, Full, ""},
@@ -128,6 +129,18 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_GETTIMEOFDAY:    {"gettimeofday", sysGettimeofday, a{fPtr, fPtr}, fInt, Full, ""},
 	abi.SYS_NANOSLEEP:       {"nanosleep", sysNanosleep, a{fPtr, fPtr}, fInt, Full, ""},
 	abi.SYS_CLOCK_NANOSLEEP: {"clock_nanosleep", sysClockNanosleep, a{fClock, fHex, fPtr, fPtr}, fInt, Full, ""},
+
+	// Timers.
+	abi.SYS_GETITIMER:        {"getitimer", sysGetitimer, a{fInt32, fPtr}, fInt, Full, ""},
+	abi.SYS_SETITIMER:        {"setitimer", sysSetitimer, a{fInt32, fPtr, fPtr}, fInt, Full, ""},
+	abi.SYS_TIMER_CREATE:     {"timer_create", sysTimerCreate, a{fClock, fPtr, fPtr}, fInt, Partial, "wall clocks only; no SIGEV_THREAD (glibc uses SIGEV_THREAD_ID)"},
+	abi.SYS_TIMER_SETTIME:    {"timer_settime", sysTimerSettime, a{fInt32, fHex, fPtr, fPtr}, fInt, Full, ""},
+	abi.SYS_TIMER_GETTIME:    {"timer_gettime", sysTimerGettime, a{fInt32, fPtr}, fInt, Full, ""},
+	abi.SYS_TIMER_GETOVERRUN: {"timer_getoverrun", sysTimerGetoverrun, a{fInt32}, fInt, Partial, "always 0: every expiry is sent"},
+	abi.SYS_TIMER_DELETE:     {"timer_delete", sysTimerDelete, a{fInt32}, fInt, Full, ""},
+	abi.SYS_TIMERFD_CREATE:   {"timerfd_create", sysTimerfdCreate, a{fClock, fHex}, fFD, Partial, "wall clocks only"},
+	abi.SYS_TIMERFD_SETTIME:  {"timerfd_settime", sysTimerfdSettime, a{fFD, fHex, fPtr, fPtr}, fInt, Partial, "no TFD_TIMER_CANCEL_ON_SET"},
+	abi.SYS_TIMERFD_GETTIME:  {"timerfd_gettime", sysTimerfdGettime, a{fFD, fPtr}, fInt, Full, ""},
 
 	// Signals.
 	abi.SYS_RT_SIGACTION:      {"rt_sigaction", sysRtSigaction, a{fSignal, fPtr, fPtr, fUint}, fInt, Full, ""},

@@ -1,0 +1,412 @@
+package kernel
+
+import (
+	"time"
+
+	"vessel/internal/abi"
+	"vessel/internal/vfs"
+)
+
+// Timers that signal: setitimer's three per-process timers, POSIX timers
+// (timer_create) and timerfds. Wall-clock ones run on afterLocked (a host
+// timer, or a virtual one in deterministic mode); CPU-time ones are
+// checked by the process's threads as they account their run time.
+
+// realTimer is a timer on a wall clock: the next expiry and the period.
+type realTimer struct {
+	deadline time.Time
+	interval time.Duration
+	cancel   func()
+}
+
+// stopLocked disarms it.
+func (r *realTimer) stopLocked() {
+	if r.cancel != nil {
+		r.cancel()
+	}
+	*r = realTimer{}
+}
+
+// remainingLocked is the time to the next expiry, 0 when disarmed.
+func (r *realTimer) remainingLocked(now time.Time) time.Duration {
+	if r.cancel == nil {
+		return 0
+	}
+	return max(r.deadline.Sub(now), time.Microsecond)
+}
+
+// armTimerLocked arms r to fire fire after value and then every interval.
+//
+// Preconditions: Kernel.mu is held.
+func (k *Kernel) armTimerLocked(r *realTimer, value, interval time.Duration, fire func()) {
+	r.stopLocked()
+	if value <= 0 {
+		return
+	}
+	r.deadline, r.interval = k.cfg.Now().Add(value), interval
+	var tick func()
+	tick = func() {
+		fire()
+		if r.interval > 0 {
+			r.deadline = r.deadline.Add(r.interval)
+			r.cancel = k.afterLocked(max(r.deadline.Sub(k.cfg.Now()), 0), tick)
+		} else {
+			r.cancel = nil
+		}
+	}
+	r.cancel = k.afterLocked(value, tick)
+}
+
+// cpuTimer is an ITIMER_VIRTUAL or ITIMER_PROF timer: the process CPU time
+// (virtual nanoseconds) at which it fires, and the period.
+type cpuTimer struct {
+	deadline uint64 // 0: disarmed
+	interval uint64
+}
+
+// Itimer is what setitimer and getitimer say of one timer.
+type Itimer struct {
+	Value, Interval time.Duration
+}
+
+// SetItimer is setitimer(2) (and, with set nil, getitimer): it returns the
+// old setting.
+func (t *Task) SetItimer(which int, set *Itimer) (Itimer, abi.Errno) {
+	k := t.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	g := t.tg
+	var old Itimer
+	switch which {
+	case abi.ITIMER_REAL:
+		old = Itimer{g.realItimer.remainingLocked(k.cfg.Now()), g.realItimer.interval}
+		if set != nil {
+			k.armTimerLocked(&g.realItimer, set.Value, set.Interval, func() {
+				k.sendLocked(g, nil, SigInfo{Signo: abi.SIGALRM, Code: abi.SI_KERNEL}, false)
+			})
+		}
+	case abi.ITIMER_VIRTUAL, abi.ITIMER_PROF:
+		ct, now := &g.virtItimer, g.cpuUser.Load()
+		if which == abi.ITIMER_PROF {
+			ct, now = &g.profItimer, now+g.cpuSys.Load()
+		}
+		if ct.deadline != 0 {
+			old = Itimer{time.Duration(max(ct.deadline-now, 1)), time.Duration(ct.interval)}
+		}
+		if set != nil {
+			*ct = cpuTimer{}
+			if set.Value > 0 {
+				*ct = cpuTimer{deadline: now + uint64(set.Value), interval: uint64(set.Interval)}
+			}
+			g.cpuTimers.Store(g.virtItimer.deadline != 0 || g.profItimer.deadline != 0)
+		}
+	default:
+		return Itimer{}, abi.EINVAL
+	}
+	return old, 0
+}
+
+// checkCPUTimers fires the CPU-time itimers that t's process has run past:
+// SIGVTALRM for user time, SIGPROF for user and system time.
+func (t *Task) checkCPUTimers() {
+	k := t.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	g := t.tg
+	user := g.cpuUser.Load()
+	for _, c := range [...]struct {
+		ct  *cpuTimer
+		now uint64
+		sig int
+	}{{&g.virtItimer, user, abi.SIGVTALRM}, {&g.profItimer, user + g.cpuSys.Load(), abi.SIGPROF}} {
+		if c.ct.deadline == 0 || c.now < c.ct.deadline {
+			continue
+		}
+		k.sendLocked(g, nil, SigInfo{Signo: c.sig, Code: abi.SI_KERNEL}, false)
+		if c.ct.interval > 0 {
+			c.ct.deadline = max(c.ct.deadline+c.ct.interval, c.now+1)
+		} else {
+			c.ct.deadline = 0
+		}
+	}
+	g.cpuTimers.Store(g.virtItimer.deadline != 0 || g.profItimer.deadline != 0)
+}
+
+// posixTimer is a timer of timer_create(2).
+type posixTimer struct {
+	id      int32
+	clock   int32 // its clock id, for TIMER_ABSTIME
+	notify  int   // SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD_ID
+	signo   int
+	value   uint64
+	thread  *Task // SIGEV_THREAD_ID's target
+	timer   realTimer
+	overrun int32
+}
+
+// TimerCreate is timer_create(2) on a wall clock: notify is SIGEV_SIGNAL,
+// SIGEV_NONE or SIGEV_THREAD_ID (tid a thread of the caller's process).
+// With valueIsID (a NULL sigevent) the signal's value is the timer's id.
+func (t *Task) TimerCreate(clock int32, notify, signo int, value uint64, tid int32, valueIsID bool) (int32, abi.Errno) {
+	k := t.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	pt := &posixTimer{clock: clock, notify: notify, signo: signo, value: value}
+	switch notify {
+	case abi.SIGEV_NONE:
+	case abi.SIGEV_SIGNAL, abi.SIGEV_THREAD_ID:
+		if signo <= 0 || signo > abi.NSIG {
+			return 0, abi.EINVAL
+		}
+		if notify == abi.SIGEV_THREAD_ID {
+			x := k.tasks[tid]
+			if x == nil || x.tg != t.tg {
+				return 0, abi.EINVAL
+			}
+			pt.thread = x
+		}
+	default:
+		return 0, abi.EINVAL
+	}
+	g := t.tg
+	if g.posixTimers == nil {
+		g.posixTimers = map[int32]*posixTimer{}
+	}
+	for g.posixTimers[g.nextTimerID] != nil {
+		g.nextTimerID++
+	}
+	pt.id = g.nextTimerID
+	g.nextTimerID++
+	if valueIsID {
+		pt.value = uint64(pt.id)
+	}
+	g.posixTimers[pt.id] = pt
+	return pt.id, 0
+}
+
+// timerLocked finds the caller's timer id (EINVAL).
+//
+// Preconditions: Kernel.mu is held.
+func (t *Task) timerLocked(id int32) (*posixTimer, abi.Errno) {
+	pt := t.tg.posixTimers[id]
+	if pt == nil {
+		return nil, abi.EINVAL
+	}
+	return pt, 0
+}
+
+// TimerSet is timer_settime(2) with a relative first expiry (the syscall
+// layer converts TIMER_ABSTIME); it returns the old setting.
+func (t *Task) TimerSet(id int32, set Itimer) (Itimer, abi.Errno) {
+	k := t.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	pt, err := t.timerLocked(id)
+	if err != 0 {
+		return Itimer{}, err
+	}
+	old := Itimer{pt.timer.remainingLocked(k.cfg.Now()), pt.timer.interval}
+	g := t.tg
+	k.armTimerLocked(&pt.timer, set.Value, set.Interval, func() {
+		info := SigInfo{Signo: pt.signo, Code: abi.SI_TIMER, Pid: pt.id, UID: uint32(pt.overrun), Value: pt.value}
+		switch pt.notify {
+		case abi.SIGEV_SIGNAL:
+			k.sendLocked(g, nil, info, false)
+		case abi.SIGEV_THREAD_ID:
+			if !pt.thread.exiting {
+				k.sendLocked(g, pt.thread, info, false)
+			}
+		}
+	})
+	return old, 0
+}
+
+// TimerClock is the clock timer id was made on.
+func (t *Task) TimerClock(id int32) (int32, abi.Errno) {
+	t.k.mu.Lock()
+	defer t.k.mu.Unlock()
+	pt, err := t.timerLocked(id)
+	if err != 0 {
+		return 0, err
+	}
+	return pt.clock, 0
+}
+
+// TimerGet is timer_gettime(2).
+func (t *Task) TimerGet(id int32) (Itimer, abi.Errno) {
+	k := t.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	pt, err := t.timerLocked(id)
+	if err != 0 {
+		return Itimer{}, err
+	}
+	return Itimer{pt.timer.remainingLocked(k.cfg.Now()), pt.timer.interval}, 0
+}
+
+// TimerOverrun is timer_getoverrun(2). vessel delivers every expiry (a
+// standard signal still pending coalesces), so the count is 0.
+func (t *Task) TimerOverrun(id int32) (int32, abi.Errno) {
+	t.k.mu.Lock()
+	defer t.k.mu.Unlock()
+	pt, err := t.timerLocked(id)
+	if err != 0 {
+		return 0, err
+	}
+	return pt.overrun, 0
+}
+
+// TimerDelete is timer_delete(2).
+func (t *Task) TimerDelete(id int32) abi.Errno {
+	t.k.mu.Lock()
+	defer t.k.mu.Unlock()
+	pt, err := t.timerLocked(id)
+	if err != 0 {
+		return err
+	}
+	pt.timer.stopLocked()
+	delete(t.tg.posixTimers, id)
+	return 0
+}
+
+// stopTimersLocked disarms every timer of g: at exit and exec.
+//
+// Preconditions: Kernel.mu is held.
+func (g *ThreadGroup) stopTimersLocked() {
+	g.realItimer.stopLocked()
+	for id, pt := range g.posixTimers {
+		pt.timer.stopLocked()
+		delete(g.posixTimers, id)
+	}
+}
+
+// timerFile is a timerfd (timerfd_create(2)): reads return the number of
+// expiries since the last read, waiting for one.
+type timerFile struct {
+	vfs.FileDefaults
+	k        *Kernel
+	clock    int32 // its clock id, for TFD_TIMER_ABSTIME
+	timer    realTimer
+	ticks    uint64 // guarded by Kernel.mu
+	readers  waitQueue
+	watching []*epollFile
+}
+
+// TimerfdCreate is timerfd_create(2) on a wall clock.
+func (t *Task) TimerfdCreate(clock int32, flags uint32) (int32, abi.Errno) {
+	if flags&^(abi.TFD_CLOEXEC|abi.TFD_NONBLOCK) != 0 {
+		return 0, abi.EINVAL
+	}
+	tf := &timerFile{k: t.k, clock: clock}
+	f := vfs.NewStreamFile(tf, abi.O_RDWR|flags&abi.O_NONBLOCK, "anon_inode:[timerfd]")
+	fd, err := t.FDs.Install(f, flags&abi.TFD_CLOEXEC != 0)
+	f.DecRef() // the table holds its own reference
+	return fd, err
+}
+
+// timerfdOf returns the timerfd behind fd (EINVAL for another kind).
+func (t *Task) timerfdOf(fd int32) (*timerFile, abi.Errno) {
+	f, err := t.FDs.Get(fd)
+	if err != 0 {
+		return nil, err
+	}
+	defer f.DecRef()
+	tf, ok := f.Impl().(*timerFile)
+	if !ok {
+		return nil, abi.EINVAL
+	}
+	return tf, 0
+}
+
+// TimerfdSet is timerfd_settime(2) with a relative first expiry; it
+// returns the old setting. Setting the timer clears the expiry count.
+func (t *Task) TimerfdSet(fd int32, set Itimer) (Itimer, abi.Errno) {
+	tf, err := t.timerfdOf(fd)
+	if err != 0 {
+		return Itimer{}, err
+	}
+	k := t.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	old := Itimer{tf.timer.remainingLocked(k.cfg.Now()), tf.timer.interval}
+	tf.ticks = 0
+	k.armTimerLocked(&tf.timer, set.Value, set.Interval, func() {
+		tf.ticks++
+		k.wakeAllLocked(&tf.readers)
+		k.notifyLocked(tf)
+	})
+	return old, 0
+}
+
+// TimerfdClock is the clock timerfd fd was made on.
+func (t *Task) TimerfdClock(fd int32) (int32, abi.Errno) {
+	tf, err := t.timerfdOf(fd)
+	if err != 0 {
+		return 0, err
+	}
+	return tf.clock, 0
+}
+
+// TimerfdGet is timerfd_gettime(2).
+func (t *Task) TimerfdGet(fd int32) (Itimer, abi.Errno) {
+	tf, err := t.timerfdOf(fd)
+	if err != 0 {
+		return Itimer{}, err
+	}
+	t.k.mu.Lock()
+	defer t.k.mu.Unlock()
+	return Itimer{tf.timer.remainingLocked(t.k.cfg.Now()), tf.timer.interval}, 0
+}
+
+func (tf *timerFile) Stat(f *vfs.File, st *abi.Stat_t) abi.Errno {
+	*st = abi.Stat_t{Mode: 0o600, Nlink: 1, Blksize: abi.PageSize}
+	return 0
+}
+
+func (tf *timerFile) readyLocked() uint32 {
+	if tf.ticks > 0 {
+		return abi.EPOLLIN | abi.EPOLLRDNORM
+	}
+	return 0
+}
+
+func (tf *timerFile) watchers() *[]*epollFile { return &tf.watching }
+
+// Release disarms the timer.
+func (tf *timerFile) Release(f *vfs.File) {
+	tf.k.mu.Lock()
+	tf.timer.stopLocked()
+	tf.k.mu.Unlock()
+}
+
+// ReadTask returns the expiry count (8 bytes), waiting for one unless
+// non-blocking (EAGAIN).
+func (tf *timerFile) ReadTask(t *Task, f *vfs.File, dst []byte) (int, abi.Errno) {
+	if len(dst) < 8 {
+		return 0, abi.EINVAL
+	}
+	k := tf.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for tf.ticks == 0 {
+		if f.Flags()&abi.O_NONBLOCK != 0 {
+			return 0, abi.EAGAIN
+		}
+		switch t.sleepLocked(&tf.readers, zeroTime) {
+		case interrupted:
+			return 0, abi.EINTR
+		case signalled:
+			return 0, ERESTARTSYS
+		}
+	}
+	for i := range 8 {
+		dst[i] = byte(tf.ticks >> (8 * i))
+	}
+	tf.ticks = 0
+	return 8, 0
+}
+
+// WriteTask: a timerfd cannot be written.
+func (tf *timerFile) WriteTask(t *Task, f *vfs.File, src []byte) (int, abi.Errno) {
+	return 0, abi.EINVAL
+}
