@@ -123,6 +123,8 @@ func bench() int {
 		{name: "fork+exec+wait of a static true ×100 (per run)", src: "bench_exec", args: []string{"100"}, base: []string{"0"}, helper: "bench_true", reps: 1, calls: 100, unit: "run"},
 		{name: "thread create+join ×2000 (per thread)", src: "bench_thread", args: []string{"2000"}, base: []string{"0"}, reps: 1, calls: 2000, unit: "thread"},
 		{name: "futex ping-pong, 2 threads ×50000 (per round trip)", src: "bench_futex", args: []string{"50000"}, base: []string{"0"}, reps: 1, calls: 50000, unit: "round trip"},
+		{name: "signal to self with a handler ×100000 (per signal)", src: "bench_signal", args: []string{"self", "100000"}, base: []string{"self", "0"}, reps: 1, calls: 100000, unit: "signal"},
+		{name: "signal round trip, 2 processes ×20000 (per round trip)", src: "bench_signal", args: []string{"pingpong", "20000"}, base: []string{"pingpong", "0"}, reps: 1, calls: 20000, unit: "round trip"},
 		{name: "memory per idle forked child, 100 children (KiB)", src: "bench_idle", args: []string{"100"}, base: []string{"0"}, reps: 1, calls: 100, unit: "child", mem: true},
 	}
 
