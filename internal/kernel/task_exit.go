@@ -137,7 +137,9 @@ func (k *Kernel) processExitLocked(g *ThreadGroup) {
 	g.zombie = true
 	g.stopTimersLocked()
 	g.Leader.setState(StateZombie)
+	children := append([]*ThreadGroup(nil), g.children...)
 	k.reparentChildrenLocked(g)
+	k.orphanCheckLocked(g, children)
 	if b := k.cfg.Trace; b.Enabled() {
 		b.Publish(&trace.Event{Kind: trace.KindExit, Time: k.Clock(), Pid: g.Pid(), Tid: g.Leader.Tid, Code: int(g.status), Text: statusText(g.status)})
 	}

@@ -37,9 +37,9 @@ func (t *Task) run() {
 		t.stopIfAsked()
 		if t.restart != 0 || t.sigHint.Load() {
 			t.handleSignals()
-			if t.exiting || t.tg.exiting.Load() {
-				break
-			}
+		}
+		if t.exiting || t.tg.exiting.Load() {
+			break // killed while stopped, or by a signal just taken
 		}
 		before := t.Hart.Instret
 		exit := t.Hart.Run(budget)

@@ -115,3 +115,68 @@ func (t *Task) Setsid() (int32, abi.Errno) {
 	t.tg.setGroupIDsLocked(pid, pid)
 	return pid, 0
 }
+
+// orphanedPgrpLocked reports whether process group pgid is orphaned, as
+// POSIX defines it, if process gone has left: no member has a parent in
+// another group of the same session.
+//
+// Preconditions: Kernel.mu is held.
+func (k *Kernel) orphanedPgrpLocked(pgid int32, gone *ThreadGroup) bool {
+	for _, x := range k.tasks {
+		g := x.tg
+		if x != g.Leader || g == gone || g.zombie || x.Pgid != pgid {
+			continue
+		}
+		if p := g.parent; p != nil && p != gone && !p.zombie && p.Leader.Pgid != pgid && p.Leader.Sid == x.Sid {
+			return false
+		}
+	}
+	return true
+}
+
+// hupOrphanedLocked sends SIGHUP and then SIGCONT to process group pgid
+// if it has a stopped member: a group left orphaned with stopped jobs
+// would otherwise never be continued (POSIX; Linux's kill_orphaned_pgrp).
+//
+// Preconditions: Kernel.mu is held.
+func (k *Kernel) hupOrphanedLocked(pgid int32) {
+	var members []*ThreadGroup
+	stopped := false
+	for _, x := range k.tasksLocked() {
+		if g := x.tg; x == g.Leader && !g.zombie && x.Pgid == pgid {
+			members = append(members, g)
+			stopped = stopped || g.stopping.Load()
+		}
+	}
+	if !stopped {
+		return
+	}
+	for _, sig := range [...]int{abi.SIGHUP, abi.SIGCONT} {
+		for _, g := range members {
+			k.sendLocked(g, nil, SigInfo{Signo: sig, Code: abi.SI_KERNEL}, false)
+		}
+	}
+}
+
+// orphanCheckLocked runs at g's exit, once its children (given) have their
+// new parent, as Linux's exit_notify: g's own group, when g's parent tied
+// it to the session, and each child's group in g's session but not g's
+// group, may have become orphaned (a group already orphaned, or still tied
+// through a new parent, is left alone).
+//
+// Preconditions: Kernel.mu is held.
+func (k *Kernel) orphanCheckLocked(g *ThreadGroup, children []*ThreadGroup) {
+	pg, sid := g.Leader.Pgid, g.Leader.Sid
+	var check []int32
+	if p := g.parent; p != nil && p.Leader.Pgid != pg && p.Leader.Sid == sid && k.orphanedPgrpLocked(pg, g) {
+		check = append(check, pg) // g was its group's link to the session
+	}
+	for _, c := range children {
+		if cp := c.Leader.Pgid; !c.zombie && cp != pg && c.Leader.Sid == sid && k.orphanedPgrpLocked(cp, g) {
+			check = append(check, cp)
+		}
+	}
+	for _, pgid := range check {
+		k.hupOrphanedLocked(pgid)
+	}
+}
