@@ -166,6 +166,7 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "pipes"},
 		{name: "sigwait"},
 		{name: "timers"},
+		{name: "signalfd"},
 		{name: "procs"},
 		{name: "procs", dynamic: true},
 	}

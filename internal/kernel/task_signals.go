@@ -182,6 +182,7 @@ func (k *Kernel) sendLocked(g *ThreadGroup, t *Task, info SigInfo, fromOutside b
 	} else {
 		g.pending.add(info)
 	}
+	k.notifySignalfdsLocked(g, sig)
 	if target != nil && (!blocked || waited) {
 		target.sigHint.Store(true)
 		k.interruptLocked(target)

@@ -44,6 +44,8 @@ type ThreadGroup struct {
 	posixTimers map[int32]*posixTimer
 	nextTimerID int32
 
+	signalfds []*signalFile // guarded by Kernel.mu
+
 	// Accounting, guarded by Kernel.mu: threads that have exited, and
 	// reaped children with their own reaped descendants (RUSAGE_CHILDREN).
 	deadThreads    Usage

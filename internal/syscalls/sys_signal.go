@@ -200,3 +200,16 @@ func sysRtTgsigqueueinfo(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	}
 	return 0, t.SigQueue(int32(a[0]), int32(a[1]), info)
 }
+
+// signalfd4(2).
+func sysSignalfd4(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	if a[2] != sizeofSigset {
+		return 0, abi.EINVAL
+	}
+	var b [8]byte
+	if err := t.MM.CopyIn(a[1], b[:]); err != 0 {
+		return 0, err
+	}
+	fd, err := t.Signalfd(int32(a[0]), le.Uint64(b[:]), uint32(a[3]))
+	return uint64(fd), err
+}

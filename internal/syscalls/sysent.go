@@ -150,6 +150,7 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_RT_SIGTIMEDWAIT:   {"rt_sigtimedwait", sysRtSigtimedwait, a{fPtr, fPtr, fPtr, fUint}, fInt, Full, ""},
 	abi.SYS_RT_SIGQUEUEINFO:   {"rt_sigqueueinfo", sysRtSigqueueinfo, a{fInt32, fSignal, fPtr}, fInt, Full, ""},
 	abi.SYS_RT_TGSIGQUEUEINFO: {"rt_tgsigqueueinfo", sysRtTgsigqueueinfo, a{fInt32, fInt32, fSignal, fPtr}, fInt, Full, ""},
+	abi.SYS_SIGNALFD4:         {"signalfd4", sysSignalfd4, a{fInt32, fPtr, fUint, fHex}, fFD, Full, ""},
 	abi.SYS_SIGALTSTACK:       {"sigaltstack", sysSigaltstack, a{fPtr, fPtr}, fInt, Full, ""},
 	abi.SYS_RT_SIGPROCMASK:    {"rt_sigprocmask", sysRtSigprocmask, a{fInt32, fPtr, fPtr, fUint}, fInt, Full, ""},
 }
