@@ -324,6 +324,7 @@ func (t *Task) SigReturn() {
 	ss := AltStack{SP: le.Uint64(b[ucStackOff:]), Flags: le.Uint32(b[ucStackOff+8:]), Size: le.Uint64(b[ucStackOff+16:])}
 	t.SetAltStack(&ss) // as Linux's restore_altstack, errors ignored
 	t.sigHint.Store(true)
+	t.k.signalEvent(t.Tgid, t.Tid, 0, "returned")
 }
 
 // marshalSigInfo writes info as a riscv64 siginfo_t (128 bytes): si_signo,
@@ -382,7 +383,16 @@ func (t *Task) publishSignal(info SigInfo) {
 	case info.Code == abi.SI_USER || info.Code == abi.SI_TKILL:
 		text += fmt.Sprintf(", si_pid=%d, si_uid=%d", info.Pid, info.UID)
 	}
-	b.Publish(&trace.Event{Kind: trace.KindSignal, Time: t.k.Clock(), Pid: t.Tgid, Tid: t.Tid, Code: info.Signo, Text: text + "}"})
+	b.Publish(&trace.Event{Kind: trace.KindSignal, Time: t.k.Clock(), Pid: t.Tgid, Tid: t.Tid, Code: info.Signo, Name: "delivered", Text: text + "}"})
+}
+
+// signalEvent puts a signal's fate other than delivery on the event bus:
+// generated, ignored, blocked, returned (from a handler), stopped,
+// continued. strace shows none of these.
+func (k *Kernel) signalEvent(pid, tid int32, sig int, what string) {
+	if b := k.cfg.Trace; b.Enabled() {
+		b.Publish(&trace.Event{Kind: trace.KindSignal, Time: k.Clock(), Pid: pid, Tid: tid, Code: sig, Name: what})
+	}
 }
 
 // siCodeName is si_code as strace names it.

@@ -154,11 +154,18 @@ func (k *Kernel) sendLocked(g *ThreadGroup, t *Task, info SigInfo, fromOutside b
 	// Init takes no signal it has no handler for unless it blocks it (it
 	// may yet wait for it or install one); a sender outside the namespace
 	// may still stop or kill it (Linux's SIGNAL_UNKILLABLE).
+	tid := g.Pid()
+	if t != nil {
+		tid = t.Tid
+	}
+	k.signalEvent(g.Pid(), tid, sig, "generated")
 	if g == k.init && !caught && !blocked && !waited && !(fromOutside && unblockable) {
+		k.signalEvent(g.Pid(), tid, sig, "ignored")
 		return
 	}
 	ignored := !unblockable && (act.Handler == abi.SIG_IGN || act.Handler == abi.SIG_DFL && defaultAction(sig) == sigIgnore)
 	if ignored && !blocked && !waited {
+		k.signalEvent(g.Pid(), tid, sig, "ignored")
 		return
 	}
 	if !caught && !blocked && !waited {
@@ -186,6 +193,8 @@ func (k *Kernel) sendLocked(g *ThreadGroup, t *Task, info SigInfo, fromOutside b
 	if target != nil && (!blocked || waited) {
 		target.sigHint.Store(true)
 		k.interruptLocked(target)
+	} else {
+		k.signalEvent(g.Pid(), tid, sig, "blocked")
 	}
 }
 
@@ -278,6 +287,7 @@ func (k *Kernel) stopLocked(g *ThreadGroup, sig int) {
 	}
 	g.stopSig = sig
 	g.stopping.Store(true)
+	k.signalEvent(g.Pid(), g.Pid(), sig, "stopped")
 	g.stopNotify, g.contNotify = true, false
 	k.notifyParentLocked(g, abi.CLD_STOPPED)
 }
@@ -292,6 +302,7 @@ func (k *Kernel) continueLocked(g *ThreadGroup) {
 	}
 	g.stopping.Store(false)
 	g.stopNotify, g.contNotify = false, true
+	k.signalEvent(g.Pid(), g.Pid(), abi.SIGCONT, "continued")
 	k.wakeAllLocked(&g.stopped)
 	k.notifyParentLocked(g, abi.CLD_CONTINUED)
 }

@@ -52,7 +52,7 @@ func (s *Strace) Event(e *Event) {
 	case KindExit:
 		fmt.Fprintf(s.w, "%s+++ %s +++\n", prefix, e.Text)
 	case KindSignal:
-		if e.Text != "" {
+		if e.Name == "delivered" && e.Text != "" {
 			fmt.Fprintf(s.w, "%s--- %s ---\n", prefix, e.Text)
 		}
 	case KindFault, KindInternalError:

@@ -21,7 +21,7 @@ const (
 	KindSyscall       Kind = iota + 1 // a syscall returned
 	KindExec                          // a task's program was replaced
 	KindExit                          // a thread group exited
-	KindSignal                        // a signal was delivered or killed a task
+	KindSignal                        // a signal was delivered (Name "delivered", Text as strace shows it) or generated, ignored, blocked, returned from, stopped or continued a process (Name says which)
 	KindFault                         // the hart faulted
 	KindUnsupported                   // the first call of an unimplemented syscall
 	KindInternalError                 // a vessel bug reached by a guest (Go stack in Text)
