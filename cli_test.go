@@ -1,12 +1,16 @@
 package vessel_test
 
 import (
+	"bufio"
 	"flag"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -346,5 +350,26 @@ func TestInitDeath(t *testing.T) {
 	got := vessel(t, nil, guest(t, "abandon", false), nil)
 	if got.code != 4 {
 		t.Errorf("exit status %d, want 4 (stderr %q)", got.code, got.stderr)
+	}
+}
+
+// TestForwardSignals: with standard input not a terminal, a SIGTERM sent
+// to vessel reaches the guest's process group; PID 1 takes it through its
+// handler.
+func TestForwardSignals(t *testing.T) {
+	bin := guest(t, "sigterm", false)
+	cmd := exec.Command(vesselBin, "run", bin)
+	stdout, err := cmd.StdoutPipe()
+	must(t, err)
+	must(t, cmd.Start())
+	r := bufio.NewReader(stdout)
+	if line, err := r.ReadString('\n'); err != nil || line != "ready\n" {
+		t.Fatalf("guest said %q (%v)", line, err)
+	}
+	must(t, cmd.Process.Signal(syscall.SIGTERM))
+	rest, _ := io.ReadAll(r)
+	err = cmd.Wait()
+	if string(rest) != "got SIGTERM\n" || err != nil {
+		t.Errorf("after SIGTERM: output %q, wait %v; want \"got SIGTERM\" and status 0", rest, err)
 	}
 }

@@ -252,6 +252,16 @@ func (p *Process) Signal(sig syscall.Signal) error {
 	return nil
 }
 
+// SignalGroup sends sig to the process's process group, from outside the
+// guest, as a terminal sends SIGINT to its foreground group. The first
+// process still takes only the signals it has a handler for.
+func (p *Process) SignalGroup(sig syscall.Signal) error {
+	if err := p.k.k.SignalGroup(int32(p.pid), int(sig)); err != 0 {
+		return err
+	}
+	return nil
+}
+
 // Wait waits for the process to end and returns its status. Under WithInit
 // that is when init, having reaped the program, exits with its status.
 func (p *Process) Wait() (Status, error) {

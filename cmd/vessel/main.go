@@ -19,6 +19,8 @@ import (
 	"strings"
 	"syscall"
 
+	"golang.org/x/sys/unix"
+
 	"vessel"
 )
 
@@ -45,6 +47,10 @@ Flags of run:
   --deterministic     derive every guest clock from instructions and every
                       scheduling choice from the seed: the same run every time
   --seed N            the seed of --deterministic (default 0)
+
+Without --init and with standard input not a terminal, SIGINT, SIGTERM and
+SIGHUP sent to vessel go to the program's process group (as PID 1, the
+program takes only those it has a handler for).
 
 The exit status is the program's, or 128+N when signal N killed it;
 126 when PROGRAM cannot be executed, 127 when it does not exist, 2 for
@@ -189,8 +195,11 @@ func runProgram(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "vessel: %s: %v\n", prog, err)
 		return 126
 	}
-	if *withInit {
+	switch {
+	case *withInit:
 		forwardSignals(p)
+	case !isTerminal(os.Stdin):
+		forwardToGroup(p)
 	}
 	st, err := p.Wait()
 	if err != nil {
@@ -211,6 +220,26 @@ func forwardSignals(p *vessel.Process) {
 			p.Signal(s.(syscall.Signal))
 		}
 	}()
+}
+
+// forwardToGroup passes SIGINT, SIGTERM and SIGHUP on to the guest's
+// foreground process group when vessel's standard input is not a terminal
+// (a pipeline, a service manager): the guest decides what they do, by the
+// rules of its PID 1.
+func forwardToGroup(p *vessel.Process) {
+	c := make(chan os.Signal, 8)
+	signal.Notify(c, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		for s := range c {
+			p.SignalGroup(s.(syscall.Signal))
+		}
+	}()
+}
+
+// isTerminal reports whether f is a terminal.
+func isTerminal(f *os.File) bool {
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
 }
 
 // environ is vessel's own environment with -U names removed and -E

@@ -162,3 +162,22 @@ func (k *Kernel) Signal(pid int32, sig int) abi.Errno {
 	k.sendLocked(t.tg, nil, SigInfo{Signo: sig, Code: abi.SI_USER}, true)
 	return 0
 }
+
+// SignalGroup sends sig to every process of group pgid from outside the
+// guest (vessel forwarding a host signal to the foreground group). ESRCH
+// when the group is empty.
+func (k *Kernel) SignalGroup(pgid int32, sig int) abi.Errno {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	found := false
+	for _, x := range k.tasksLocked() {
+		if g := x.tg; x == g.Leader && !g.zombie && x.Pgid == pgid {
+			found = true
+			k.sendLocked(g, nil, SigInfo{Signo: sig, Code: abi.SI_USER}, true)
+		}
+	}
+	if !found {
+		return abi.ESRCH
+	}
+	return 0
+}
