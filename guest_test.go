@@ -167,6 +167,7 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "sigwait"},
 		{name: "timers"},
 		{name: "signalfd"},
+		{name: "select"},
 		{name: "procs"},
 		{name: "procs", dynamic: true},
 	}

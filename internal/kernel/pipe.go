@@ -22,6 +22,7 @@ type pipe struct {
 	rq, wq   waitQueue
 	watching []*epollFile
 	ino      uint64
+	size     int // capacity in bytes (F_SETPIPE_SZ)
 }
 
 const (
@@ -43,7 +44,7 @@ func (t *Task) Pipe(flags uint32) (r, w int32, err abi.Errno) {
 	if flags&^(abi.O_CLOEXEC|abi.O_NONBLOCK) != 0 {
 		return 0, 0, abi.EINVAL
 	}
-	p := &pipe{k: t.k, readers: 1, writers: 1, ino: pipeInodes.Add(1)}
+	p := &pipe{k: t.k, readers: 1, writers: 1, ino: pipeInodes.Add(1), size: pipeSize}
 	name := "pipe:[" + strconv.FormatUint(p.ino, 10) + "]"
 	rf := vfs.NewStreamFile(&pipeEnd{p: p}, abi.O_RDONLY|flags&abi.O_NONBLOCK, name)
 	wf := vfs.NewStreamFile(&pipeEnd{p: p, write: true}, abi.O_WRONLY|flags&abi.O_NONBLOCK, name)
@@ -89,7 +90,7 @@ func (e *pipeEnd) readyLocked() uint32 {
 		if p.readers == 0 {
 			return abi.EPOLLERR | abi.EPOLLOUT | abi.EPOLLWRNORM
 		}
-		if pipeSize-len(p.buf) >= pipeBuf {
+		if p.size-len(p.buf) >= pipeBuf {
 			r |= abi.EPOLLOUT | abi.EPOLLWRNORM
 		}
 		return r
@@ -186,7 +187,7 @@ func (e *pipeEnd) WriteTask(t *Task, f *vfs.File, src []byte) (int, abi.Errno) {
 			}
 			return 0, abi.EPIPE
 		}
-		room := pipeSize - len(p.buf)
+		room := p.size - len(p.buf)
 		need := len(src) - done
 		if len(src) <= pipeBuf && room < need {
 			room = 0 // an atomic write waits for room for all of it
@@ -216,4 +217,49 @@ func (e *pipeEnd) WriteTask(t *Task, f *vfs.File, src []byte) (int, abi.Errno) {
 		}
 	}
 	return done, 0
+}
+
+// pipeMaxSize is /proc/sys/fs/pipe-max-size's default: the most an
+// unprivileged F_SETPIPE_SZ may ask for.
+const pipeMaxSize = 1 << 20
+
+// PipeSize is fcntl(F_GETPIPE_SZ) for a pipe end, or EBADF for another
+// kind of file.
+func PipeSize(f *vfs.File) (int, abi.Errno) {
+	e, ok := f.Impl().(*pipeEnd)
+	if !ok {
+		return 0, abi.EBADF
+	}
+	e.p.k.mu.Lock()
+	defer e.p.k.mu.Unlock()
+	return e.p.size, 0
+}
+
+// SetPipeSize is fcntl(F_SETPIPE_SZ): the capacity becomes n rounded up to
+// a power-of-two number of pages; EPERM above pipe-max-size for an
+// unprivileged caller, EBUSY below what the pipe holds.
+func (t *Task) SetPipeSize(f *vfs.File, n int) (int, abi.Errno) {
+	e, ok := f.Impl().(*pipeEnd)
+	if !ok {
+		return 0, abi.EBADF
+	}
+	if n < 0 {
+		return 0, abi.EINVAL
+	}
+	size := abi.PageSize
+	for size < n {
+		size <<= 1
+	}
+	if size > pipeMaxSize && !t.privileged() || size > 1<<30 {
+		return 0, abi.EPERM
+	}
+	k := e.p.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if size < len(e.p.buf) {
+		return 0, abi.EBUSY
+	}
+	e.p.size = size
+	k.wakeAllLocked(&e.p.wq)
+	return size, 0
 }

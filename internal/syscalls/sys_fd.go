@@ -43,6 +43,12 @@ func sysFcntl(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 			return 0, abi.EBADF
 		}
 		return 0, f.SetFlags(uint32(arg))
+	case abi.F_GETPIPE_SZ:
+		n, err := kernel.PipeSize(f)
+		return uint64(n), err
+	case abi.F_SETPIPE_SZ:
+		n, err := t.SetPipeSize(f, int(int32(arg)))
+		return uint64(n), err
 	}
 	return 0, abi.EINVAL
 }

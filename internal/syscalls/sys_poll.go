@@ -147,3 +147,122 @@ func sysPpoll(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	}
 	return uint64(n), 0
 }
+
+// select's event sets, in EPOLL* (= POLL*) bits, as Linux's fs/select.c.
+const (
+	selectIn  = abi.EPOLLRDNORM | abi.EPOLLIN | abi.EPOLLHUP | abi.EPOLLERR
+	selectOut = abi.EPOLLWRNORM | abi.EPOLLOUT | abi.EPOLLERR
+	selectEx  = abi.EPOLLPRI
+)
+
+// pselect6(2): three fd_set bitmaps of nfds bits, in place; a timespec
+// timeout (NULL: forever) updated with the time left; a {sigset *, size}
+// pair for the mask during the wait. A descriptor in a set that is not
+// open is EBADF.
+func sysPselect6(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	nfds := int(int32(a[0]))
+	if nfds < 0 || uint64(nfds) > t.FDs.Limit() {
+		return 0, abi.EINVAL
+	}
+	words := (nfds + 63) / 64
+	var sets [3][]uint64
+	for i, addr := range [3]uint64{a[1], a[2], a[3]} {
+		if addr == 0 {
+			continue
+		}
+		b := make([]byte, 8*words)
+		if err := t.MM.CopyIn(addr, b); err != 0 {
+			return 0, err
+		}
+		sets[i] = make([]uint64, words)
+		for w := range sets[i] {
+			sets[i][w] = le.Uint64(b[8*w:])
+		}
+	}
+	var fds []kernel.PollFD
+	var in [][3]bool // the sets each entry of fds came from
+	for fd := 0; fd < nfds; fd++ {
+		var ev uint32
+		var from [3]bool
+		for i, mask := range [3]uint32{selectIn, selectOut, selectEx} {
+			if sets[i] != nil && sets[i][fd/64]&(1<<(fd%64)) != 0 {
+				ev |= mask
+				from[i] = true
+			}
+		}
+		if ev == 0 {
+			continue
+		}
+		f, err := t.FDs.Get(int32(fd))
+		if err != 0 {
+			return 0, abi.EBADF
+		}
+		f.DecRef()
+		fds = append(fds, kernel.PollFD{FD: int32(fd), Events: uint16(ev)})
+		in = append(in, from)
+	}
+	timeout := time.Duration(-1)
+	var start time.Time
+	if a[4] != 0 {
+		ts, err := copyInTimespec(t, a[4])
+		if err != 0 {
+			return 0, err
+		}
+		timeout = time.Duration(ts.Sec)*time.Second + time.Duration(ts.Nsec)
+		start = t.Kernel().Now()
+	}
+	masked := false
+	if a[5] != 0 {
+		var sm [16]byte
+		if err := t.MM.CopyIn(a[5], sm[:]); err != 0 {
+			return 0, err
+		}
+		if ptr := le.Uint64(sm[0:]); ptr != 0 {
+			if le.Uint64(sm[8:]) != sizeofSigset {
+				return 0, abi.EINVAL
+			}
+			var m [8]byte
+			if err := t.MM.CopyIn(ptr, m[:]); err != 0 {
+				return 0, err
+			}
+			t.TempSigMask(le.Uint64(m[:]))
+			masked = true
+		}
+	}
+	_, err := t.Poll(fds, timeout)
+	if masked {
+		t.RestoreSigMask(err == kernel.ERESTARTNOHAND || err == abi.EINTR)
+	}
+	if a[4] != 0 {
+		left := max(timeout-t.Kernel().Now().Sub(start), 0)
+		copyOutTimespec(t, a[4], durationToTimespec(left))
+	}
+	if err != 0 {
+		return 0, err
+	}
+	for i := range sets {
+		clear(sets[i])
+	}
+	n := 0
+	for j, p := range fds {
+		for i, mask := range [3]uint32{selectIn, selectOut, selectEx} {
+			if in[j][i] && uint32(p.Revents)&mask != 0 {
+				sets[i][p.FD/64] |= 1 << (p.FD % 64)
+				n++
+			}
+		}
+	}
+	for i, addr := range [3]uint64{a[1], a[2], a[3]} {
+		if addr == 0 {
+			continue
+		}
+		b := make([]byte, 8*words)
+		for w, v := range sets[i] {
+			le.PutUint64(b[8*w:], v)
+		}
+		if err := t.MM.CopyOut(addr, b); err != 0 {
+			return 0, err
+		}
+	}
+	return uint64(n), 0
+}

@@ -46,13 +46,14 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_UMASK:       {"umask", sysUmask, a{fOct}, fOct, Full, ""},
 	abi.SYS_DUP:         {"dup", sysDup, a{fFD}, fFD, Full, ""},
 	abi.SYS_DUP3:        {"dup3", sysDup3, a{fFD, fFD, fOpenFlags}, fFD, Full, ""},
-	abi.SYS_FCNTL:       {"fcntl", sysFcntl, a{fFD, fInt32, fHex}, fInt, Partial, "F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL; locks come with the files issue"},
+	abi.SYS_FCNTL:       {"fcntl", sysFcntl, a{fFD, fInt32, fHex}, fInt, Partial, "F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_GETPIPE_SZ, F_SETPIPE_SZ; no record locks yet"},
 	abi.SYS_IOCTL:       {"ioctl", sysIoctl, a{fFD, fHex, fHex}, fInt, Partial, "TCGETS and TIOCGWINSZ on terminals, FIOCLEX, FIONCLEX, FIONBIO"},
 
 	// Pipes and readiness.
-	abi.SYS_PIPE2:         {"pipe2", sysPipe2, a{fPtr, fOpenFlags}, fInt, Partial, "no O_DIRECT (packet) pipes, no F_SETPIPE_SZ"},
+	abi.SYS_PIPE2:         {"pipe2", sysPipe2, a{fPtr, fOpenFlags}, fInt, Partial, "no O_DIRECT (packet) pipes"},
 	abi.SYS_EVENTFD2:      {"eventfd2", sysEventfd2, a{fUint, fHex}, fFD, Full, ""},
 	abi.SYS_PPOLL:         {"ppoll", sysPpoll, a{fPtr, fUint, fPtr, fPtr, fUint}, fInt, Partial, "host terminals and pipes are polled every 10 ms while waited for"},
+	abi.SYS_PSELECT6:      {"pselect6", sysPselect6, a{fInt32, fPtr, fPtr, fPtr, fPtr, fPtr}, fInt, Partial, "host terminals and pipes are polled every 10 ms while waited for"},
 	abi.SYS_EPOLL_CREATE1: {"epoll_create1", sysEpollCreate1, a{fHex}, fFD, Full, ""},
 	abi.SYS_EPOLL_CTL:     {"epoll_ctl", sysEpollCtl, a{fFD, fInt32, fFD, fPtr}, fInt, Partial, "host terminals and pipes are polled every 10 ms while waited for"},
 	abi.SYS_EPOLL_PWAIT:   {"epoll_pwait", sysEpollPwait, a{fFD, fPtr, fInt32, fInt32, fPtr, fUint}, fInt, Full, ""},
