@@ -125,6 +125,9 @@ func bench() int {
 		{name: "futex ping-pong, 2 threads ×50000 (per round trip)", src: "bench_futex", args: []string{"50000"}, base: []string{"0"}, reps: 1, calls: 50000, unit: "round trip"},
 		{name: "signal to self with a handler ×100000 (per signal)", src: "bench_signal", args: []string{"self", "100000"}, base: []string{"self", "0"}, reps: 1, calls: 100000, unit: "signal"},
 		{name: "signal round trip, 2 processes ×20000 (per round trip)", src: "bench_signal", args: []string{"pingpong", "20000"}, base: []string{"pingpong", "0"}, reps: 1, calls: 20000, unit: "round trip"},
+		{name: "pipe 1-byte round trip, 2 processes ×20000 (per round trip)", src: "bench_pipe", args: []string{"pingpong", "20000"}, base: []string{"pingpong", "0"}, reps: 1, calls: 20000, unit: "round trip"},
+		{name: "pipe bandwidth, 64 MiB in 64 KiB writes (per MiB)", src: "bench_pipe", args: []string{"bandwidth", "64"}, base: []string{"bandwidth", "0"}, reps: 1, calls: 64, unit: "MiB"},
+		{name: "context-switch ring of 8 processes over pipes ×5000 (per lap)", src: "bench_pipe", args: []string{"ring", "5000"}, base: []string{"ring", "0"}, reps: 1, calls: 5000, unit: "lap"},
 		{name: "memory per idle forked child, 100 children (KiB)", src: "bench_idle", args: []string{"100"}, base: []string{"0"}, reps: 1, calls: 100, unit: "child", mem: true},
 	}
 
