@@ -135,14 +135,16 @@ func (t *Task) handleSignals() {
 		}
 		sig, info, act, ok := t.dequeueLocked()
 		if !ok {
-			t.sigHint.Store(false)
-			if t.signalPendingLocked() {
-				t.sigHint.Store(true)
+			if t.suspended {
+				// No handler ran: the temporary mask of sigsuspend,
+				// ppoll or epoll_pwait ends here.
+				t.SigMask, t.suspended = t.savedMask, false
 			}
+			t.sigHint.Store(t.signalPendingLocked())
 			k.mu.Unlock()
 			t.finishRestart(false, 0)
-			if t.suspended {
-				t.SigMask, t.suspended = t.savedMask, false
+			if t.sigHint.Load() {
+				continue // the old mask lets a pending signal through
 			}
 			return
 		}
