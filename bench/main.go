@@ -29,7 +29,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -109,6 +111,7 @@ func bench() int {
 	scale := flag.Int("scale", 7, "compute's SCALE argument (rounds of about 30 ms natively)")
 	src := flag.String("src", filepath.Join("testdata", "guest"), "directory of the guest C sources")
 	timeout := flag.Duration("timeout", 10*time.Minute, "limit for one program run")
+	only := flag.String("run", "", "run only the rows whose name matches this regular expression")
 	flag.Parse()
 
 	// The process rows' N keeps a measurement under about 2 s on the
@@ -129,6 +132,14 @@ func bench() int {
 		{name: "pipe bandwidth, 64 MiB in 64 KiB writes (per MiB)", src: "bench_pipe", args: []string{"bandwidth", "64"}, base: []string{"bandwidth", "0"}, reps: 1, calls: 64, unit: "MiB"},
 		{name: "context-switch ring of 8 processes over pipes ×5000 (per lap)", src: "bench_pipe", args: []string{"ring", "5000"}, base: []string{"ring", "0"}, reps: 1, calls: 5000, unit: "lap"},
 		{name: "memory per idle forked child, 100 children (KiB)", src: "bench_idle", args: []string{"100"}, base: []string{"0"}, reps: 1, calls: 100, unit: "child", mem: true},
+	}
+
+	if *only != "" {
+		re, err := regexp.Compile(*only)
+		if err != nil {
+			return fail(err)
+		}
+		workloads = slices.DeleteFunc(workloads, func(w workload) bool { return !re.MatchString(w.name) })
 	}
 
 	dir, err := os.MkdirTemp("", "vessel-bench-")

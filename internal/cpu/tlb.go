@@ -17,7 +17,7 @@ import "encoding/binary"
 const (
 	pageShift = 12
 	pageMask  = PageSize - 1
-	tlbSize   = 256 // entries per array; a power of two
+	tlbSize   = 128 // entries per array; a power of two
 	tlbMask   = tlbSize - 1
 	noVPN     = ^uint64(0) // tag of an empty entry: no address has this page number
 )
