@@ -168,6 +168,7 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "timers"},
 		{name: "signalfd"},
 		{name: "select"},
+		{name: "cputimer"},
 		{name: "procs"},
 		{name: "procs", dynamic: true},
 	}

@@ -217,6 +217,7 @@ func (t *Task) dequeueLocked() (int, SigInfo, SigAction, bool) {
 			}
 		}
 		info := p.take(sig)
+		t.timerTakenLocked(&info)
 		return sig, info, t.Sig.Actions[sig], true
 	}
 	return 0, SigInfo{}, SigAction{}, false

@@ -136,7 +136,9 @@ func (t *Task) takeLocked(set uint64) (SigInfo, bool) {
 		if avail := p.mask & set; avail != 0 {
 			for s := 1; s <= abi.NSIG; s++ {
 				if avail&sigBit(s) != 0 {
-					return p.take(s), true
+					info := p.take(s)
+					t.timerTakenLocked(&info)
+					return info, true
 				}
 			}
 		}

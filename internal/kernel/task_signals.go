@@ -435,7 +435,9 @@ func (t *Task) SigTimedWait(set uint64, deadline time.Time, poll bool) (SigInfo,
 			if avail := p.mask & set; avail != 0 {
 				for s := 1; s <= abi.NSIG; s++ {
 					if avail&sigBit(s) != 0 {
-						return p.take(s), 0
+						info := p.take(s)
+						t.timerTakenLocked(&info)
+						return info, 0
 					}
 				}
 			}

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"slices"
 	"time"
 
 	"vessel/internal/abi"
@@ -98,7 +99,7 @@ func (t *Task) SetItimer(which int, set *Itimer) (Itimer, abi.Errno) {
 			if set.Value > 0 {
 				*ct = cpuTimer{deadline: now + uint64(set.Value), interval: uint64(set.Interval)}
 			}
-			g.cpuTimers.Store(g.virtItimer.deadline != 0 || g.profItimer.deadline != 0)
+			g.cpuTimers.Store(g.cpuTimersArmedLocked())
 		}
 	default:
 		return Itimer{}, abi.EINVAL
@@ -123,35 +124,139 @@ func (t *Task) checkCPUTimers() {
 			continue
 		}
 		k.sendLocked(g, nil, SigInfo{Signo: c.sig, Code: abi.SI_KERNEL}, false)
-		if c.ct.interval > 0 {
-			c.ct.deadline = max(c.ct.deadline+c.ct.interval, c.now+1)
-		} else {
-			c.ct.deadline = 0
+		c.ct.rearm(c.now)
+	}
+	for _, id := range sortedTimerIDs(g.posixTimers) {
+		pt := g.posixTimers[id]
+		if pt.cpu.deadline == 0 || pt.clock == abi.CLOCK_THREAD_CPUTIME_ID && pt.owner != t {
+			continue
+		}
+		if now := pt.cpuNowLocked(g); now >= pt.cpu.deadline {
+			k.fireLocked(g, pt)
+			pt.cpu.rearm(now)
 		}
 	}
-	g.cpuTimers.Store(g.virtItimer.deadline != 0 || g.profItimer.deadline != 0)
+	g.cpuTimers.Store(g.cpuTimersArmedLocked())
+}
+
+// rearm moves a fired CPU timer to its next expiry, or disarms it.
+func (c *cpuTimer) rearm(now uint64) {
+	if c.interval > 0 {
+		c.deadline = max(c.deadline+c.interval, now+1)
+	} else {
+		c.deadline = 0
+	}
+}
+
+// sortedTimerIDs lists timer ids in order, so that expiries come in the
+// same order on every run.
+func sortedTimerIDs(m map[int32]*posixTimer) []int32 {
+	ids := make([]int32, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 // posixTimer is a timer of timer_create(2).
 type posixTimer struct {
-	id      int32
-	clock   int32 // its clock id, for TIMER_ABSTIME
-	notify  int   // SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD_ID
-	signo   int
-	value   uint64
-	thread  *Task // SIGEV_THREAD_ID's target
-	timer   realTimer
-	overrun int32
+	id     int32
+	clock  int32 // its clock id, for TIMER_ABSTIME
+	notify int   // SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD_ID
+	signo  int
+	value  uint64
+	thread *Task     // SIGEV_THREAD_ID's target
+	timer  realTimer // on a wall clock
+	cpu    cpuTimer  // on CLOCK_PROCESS_CPUTIME_ID or CLOCK_THREAD_CPUTIME_ID
+	owner  *Task     // whose CPU time CLOCK_THREAD_CPUTIME_ID counts
+
+	// Expiries while the last signal is still pending are counted, not
+	// sent (Linux's it_overrun); the count goes with the signal when it is
+	// taken, and timer_getoverrun reports the last one taken.
+	pending     bool
+	overrun     int32
+	lastOverrun int32
 }
 
-// TimerCreate is timer_create(2) on a wall clock: notify is SIGEV_SIGNAL,
+// cpuNowLocked is the timer's CPU clock now, in virtual nanoseconds.
+func (pt *posixTimer) cpuNowLocked(g *ThreadGroup) uint64 {
+	if pt.clock == abi.CLOCK_THREAD_CPUTIME_ID {
+		return pt.owner.UserInsns + pt.owner.SysNanos
+	}
+	return g.cpuUser.Load() + g.cpuSys.Load()
+}
+
+// isCPUClock reports whether clock id counts CPU time.
+func isCPUClock(id int32) bool {
+	return id == abi.CLOCK_PROCESS_CPUTIME_ID || id == abi.CLOCK_THREAD_CPUTIME_ID
+}
+
+// fireLocked is one expiry of pt: its signal, or an overrun while the
+// last one is still pending.
+//
+// Preconditions: Kernel.mu is held.
+func (k *Kernel) fireLocked(g *ThreadGroup, pt *posixTimer) {
+	if pt.notify == abi.SIGEV_NONE {
+		return
+	}
+	if pt.pending {
+		pt.overrun++
+		return
+	}
+	pt.pending = true
+	info := SigInfo{Signo: pt.signo, Code: abi.SI_TIMER, Pid: pt.id, Value: pt.value}
+	switch pt.notify {
+	case abi.SIGEV_SIGNAL:
+		k.sendLocked(g, nil, info, false)
+	case abi.SIGEV_THREAD_ID:
+		if !pt.thread.exiting {
+			k.sendLocked(g, pt.thread, info, false)
+		}
+	}
+}
+
+// timerTakenLocked is told that a POSIX timer's signal has been taken
+// (delivered, or read by sigtimedwait or a signalfd): the overrun count
+// goes into its siginfo.
+//
+// Preconditions: Kernel.mu is held.
+func (t *Task) timerTakenLocked(info *SigInfo) {
+	if info.Code != abi.SI_TIMER {
+		return
+	}
+	pt := t.tg.posixTimers[info.Pid]
+	if pt == nil {
+		return
+	}
+	info.UID = uint32(pt.overrun) // si_overrun shares si_uid's place
+	pt.lastOverrun, pt.overrun, pt.pending = pt.overrun, 0, false
+}
+
+// cpuTimersArmedLocked reports whether any CPU-time timer of g is armed.
+//
+// Preconditions: Kernel.mu is held.
+func (g *ThreadGroup) cpuTimersArmedLocked() bool {
+	if g.virtItimer.deadline != 0 || g.profItimer.deadline != 0 {
+		return true
+	}
+	for _, pt := range g.posixTimers {
+		if pt.cpu.deadline != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// TimerCreate is timer_create(2) on a wall clock or a CPU-time clock of
+// the caller (CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID): notify is SIGEV_SIGNAL,
 // SIGEV_NONE or SIGEV_THREAD_ID (tid a thread of the caller's process).
 // With valueIsID (a NULL sigevent) the signal's value is the timer's id.
 func (t *Task) TimerCreate(clock int32, notify, signo int, value uint64, tid int32, valueIsID bool) (int32, abi.Errno) {
 	k := t.k
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	pt := &posixTimer{clock: clock, notify: notify, signo: signo, value: value}
+	pt := &posixTimer{clock: clock, notify: notify, signo: signo, value: value, owner: t}
 	switch notify {
 	case abi.SIGEV_NONE:
 	case abi.SIGEV_SIGNAL, abi.SIGEV_THREAD_ID:
@@ -205,20 +310,32 @@ func (t *Task) TimerSet(id int32, set Itimer) (Itimer, abi.Errno) {
 	if err != 0 {
 		return Itimer{}, err
 	}
-	old := Itimer{pt.timer.remainingLocked(k.cfg.Now()), pt.timer.interval}
+	old := pt.settingLocked(k, t.tg)
 	g := t.tg
-	k.armTimerLocked(&pt.timer, set.Value, set.Interval, func() {
-		info := SigInfo{Signo: pt.signo, Code: abi.SI_TIMER, Pid: pt.id, UID: uint32(pt.overrun), Value: pt.value}
-		switch pt.notify {
-		case abi.SIGEV_SIGNAL:
-			k.sendLocked(g, nil, info, false)
-		case abi.SIGEV_THREAD_ID:
-			if !pt.thread.exiting {
-				k.sendLocked(g, pt.thread, info, false)
-			}
+	if isCPUClock(pt.clock) {
+		pt.cpu = cpuTimer{}
+		if set.Value > 0 {
+			pt.cpu = cpuTimer{deadline: pt.cpuNowLocked(g) + uint64(set.Value), interval: uint64(set.Interval)}
 		}
-	})
+		g.cpuTimers.Store(g.cpuTimersArmedLocked())
+		return old, 0
+	}
+	k.armTimerLocked(&pt.timer, set.Value, set.Interval, func() { k.fireLocked(g, pt) })
 	return old, 0
+}
+
+// settingLocked is what timer_gettime reports: the time to the next
+// expiry and the period.
+//
+// Preconditions: Kernel.mu is held.
+func (pt *posixTimer) settingLocked(k *Kernel, g *ThreadGroup) Itimer {
+	if isCPUClock(pt.clock) {
+		if pt.cpu.deadline == 0 {
+			return Itimer{Interval: time.Duration(pt.cpu.interval)}
+		}
+		return Itimer{time.Duration(max(pt.cpu.deadline-pt.cpuNowLocked(g), 1)), time.Duration(pt.cpu.interval)}
+	}
+	return Itimer{pt.timer.remainingLocked(k.cfg.Now()), pt.timer.interval}
 }
 
 // TimerClock is the clock timer id was made on.
@@ -241,11 +358,11 @@ func (t *Task) TimerGet(id int32) (Itimer, abi.Errno) {
 	if err != 0 {
 		return Itimer{}, err
 	}
-	return Itimer{pt.timer.remainingLocked(k.cfg.Now()), pt.timer.interval}, 0
+	return pt.settingLocked(k, t.tg), 0
 }
 
-// TimerOverrun is timer_getoverrun(2). vessel delivers every expiry (a
-// standard signal still pending coalesces), so the count is 0.
+// TimerOverrun is timer_getoverrun(2): the expiries that found the
+// previous signal still pending, as of the last signal taken.
 func (t *Task) TimerOverrun(id int32) (int32, abi.Errno) {
 	t.k.mu.Lock()
 	defer t.k.mu.Unlock()
@@ -253,7 +370,7 @@ func (t *Task) TimerOverrun(id int32) (int32, abi.Errno) {
 	if err != 0 {
 		return 0, err
 	}
-	return pt.overrun, 0
+	return pt.lastOverrun, 0
 }
 
 // TimerDelete is timer_delete(2).

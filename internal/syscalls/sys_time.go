@@ -16,6 +16,9 @@ const monotonicBase = 1000 * time.Second
 // while the task runs.
 func clockNow(t *kernel.Task, id int32) (time.Duration, abi.Errno) {
 	k := t.Kernel()
+	if c, ok := cpuClockOfSelf(id); ok {
+		id = c
+	}
 	switch id {
 	case abi.CLOCK_REALTIME, abi.CLOCK_REALTIME_COARSE:
 		return time.Duration(k.Now().UnixNano()), 0

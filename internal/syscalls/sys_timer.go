@@ -76,13 +76,31 @@ func wallClock(id int32) bool {
 	return false
 }
 
+// cpuClockOfSelf decodes a dynamic CPU clock id (Linux's
+// MAKE_PROCESS_CPUCLOCK and MAKE_THREAD_CPUCLOCK: ~pid << 3 | thread << 2 |
+// type) that names the caller's own process or thread, as glibc passes for
+// CLOCK_PROCESS_CPUTIME_ID and CLOCK_THREAD_CPUTIME_ID; ok is false for
+// another process's clock (not yet supported) or a plain id.
+func cpuClockOfSelf(id int32) (int32, bool) {
+	if id >= 0 || ^(id>>3) != 0 {
+		return id, false
+	}
+	if id&4 != 0 {
+		return abi.CLOCK_THREAD_CPUTIME_ID, true
+	}
+	return abi.CLOCK_PROCESS_CPUTIME_ID, true
+}
+
 // timer_create(2): sigevent is {sigev_value u64, sigev_signo i32,
 // sigev_notify i32, union {tid i32, ...}}; NULL means SIGALRM with the
 // timer's id as the value.
 func sysTimerCreate(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	clock := int32(a[0])
-	if !wallClock(clock) {
-		return 0, abi.EINVAL // CPU-time POSIX timers are not implemented yet
+	if c, ok := cpuClockOfSelf(clock); ok {
+		clock = c
+	}
+	if !wallClock(clock) && clock != abi.CLOCK_PROCESS_CPUTIME_ID && clock != abi.CLOCK_THREAD_CPUTIME_ID {
+		return 0, abi.EINVAL
 	}
 	notify, signo, value, tid := abi.SIGEV_SIGNAL, abi.SIGALRM, uint64(0), int32(0)
 	if a[1] != 0 {

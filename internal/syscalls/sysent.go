@@ -134,10 +134,10 @@ var table = [abi.MaxSyscall]row{
 	// Timers.
 	abi.SYS_GETITIMER:        {"getitimer", sysGetitimer, a{fInt32, fPtr}, fInt, Full, ""},
 	abi.SYS_SETITIMER:        {"setitimer", sysSetitimer, a{fInt32, fPtr, fPtr}, fInt, Full, ""},
-	abi.SYS_TIMER_CREATE:     {"timer_create", sysTimerCreate, a{fClock, fPtr, fPtr}, fInt, Partial, "wall clocks only; no SIGEV_THREAD (glibc uses SIGEV_THREAD_ID)"},
+	abi.SYS_TIMER_CREATE:     {"timer_create", sysTimerCreate, a{fClock, fPtr, fPtr}, fInt, Partial, "no other process's CPU clock; no SIGEV_THREAD (glibc uses SIGEV_THREAD_ID)"},
 	abi.SYS_TIMER_SETTIME:    {"timer_settime", sysTimerSettime, a{fInt32, fHex, fPtr, fPtr}, fInt, Full, ""},
 	abi.SYS_TIMER_GETTIME:    {"timer_gettime", sysTimerGettime, a{fInt32, fPtr}, fInt, Full, ""},
-	abi.SYS_TIMER_GETOVERRUN: {"timer_getoverrun", sysTimerGetoverrun, a{fInt32}, fInt, Partial, "always 0: every expiry is sent"},
+	abi.SYS_TIMER_GETOVERRUN: {"timer_getoverrun", sysTimerGetoverrun, a{fInt32}, fInt, Full, ""},
 	abi.SYS_TIMER_DELETE:     {"timer_delete", sysTimerDelete, a{fInt32}, fInt, Full, ""},
 	abi.SYS_TIMERFD_CREATE:   {"timerfd_create", sysTimerfdCreate, a{fClock, fHex}, fFD, Partial, "wall clocks only"},
 	abi.SYS_TIMERFD_SETTIME:  {"timerfd_settime", sysTimerfdSettime, a{fFD, fHex, fPtr, fPtr}, fInt, Partial, "no TFD_TIMER_CANCEL_ON_SET"},
