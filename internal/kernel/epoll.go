@@ -2,6 +2,8 @@ package kernel
 
 import (
 	"encoding/binary"
+	"maps"
+	"slices"
 	"time"
 
 	"vessel/internal/abi"
@@ -209,16 +211,7 @@ func (ep *epollFile) readyItemsLocked(max int, take bool) []EpollEvent {
 // sortedFDs lists the interest list's descriptors in order, so that
 // reports come in the same order on every run.
 func sortedFDs(items map[int32]*epollItem) []int32 {
-	fds := make([]int32, 0, len(items))
-	for fd := range items {
-		fds = append(fds, fd)
-	}
-	for i := 1; i < len(fds); i++ {
-		for j := i; j > 0 && fds[j] < fds[j-1]; j-- {
-			fds[j], fds[j-1] = fds[j-1], fds[j]
-		}
-	}
-	return fds
+	return slices.Sorted(maps.Keys(items))
 }
 
 // hostPollInterval is how often a waiter looks again at host streams,

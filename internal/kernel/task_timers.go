@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"maps"
 	"slices"
 	"time"
 
@@ -151,12 +152,7 @@ func (c *cpuTimer) rearm(now uint64) {
 // sortedTimerIDs lists timer ids in order, so that expiries come in the
 // same order on every run.
 func sortedTimerIDs(m map[int32]*posixTimer) []int32 {
-	ids := make([]int32, 0, len(m))
-	for id := range m {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
+	return slices.Sorted(maps.Keys(m))
 }
 
 // posixTimer is a timer of timer_create(2).
