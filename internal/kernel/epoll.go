@@ -245,12 +245,7 @@ func (t *Task) EpollWait(epfd int32, max int, timeout time.Duration) ([]EpollEve
 		if evs := ep.readyItemsLocked(max, true); len(evs) > 0 || timeout == 0 {
 			return evs, 0
 		}
-		wake := deadline
-		if ep.watchesHostLocked() {
-			if next := k.cfg.Now().Add(hostPollInterval); wake.IsZero() || next.Before(wake) {
-				wake = next
-			}
-		}
+		wake := ep.wakeAtLocked(deadline)
 		switch t.sleepLocked(&ep.waiters, wake) {
 		case interrupted:
 			return nil, abi.EINTR
@@ -262,6 +257,20 @@ func (t *Task) EpollWait(epfd int32, max int, timeout time.Duration) ([]EpollEve
 			}
 		}
 	}
+}
+
+// wakeAtLocked is when a waiter must look again: the deadline, or sooner
+// when host files whose readiness vessel polls for are watched.
+//
+// Preconditions: Kernel.mu is held.
+func (ep *epollFile) wakeAtLocked(deadline time.Time) time.Time {
+	if !ep.watchesHostLocked() {
+		return deadline
+	}
+	if next := ep.k.cfg.Now().Add(hostPollInterval); deadline.IsZero() || next.Before(deadline) {
+		return next
+	}
+	return deadline
 }
 
 // watchesHostLocked reports whether the interest list has a file whose
@@ -360,12 +369,7 @@ func (t *Task) Poll(fds []PollFD, timeout time.Duration) (int, abi.Errno) {
 		if n > 0 || timeout == 0 {
 			return n, 0
 		}
-		wake := deadline
-		if ep.watchesHostLocked() {
-			if next := k.cfg.Now().Add(hostPollInterval); wake.IsZero() || next.Before(wake) {
-				wake = next
-			}
-		}
+		wake := ep.wakeAtLocked(deadline)
 		switch t.sleepLocked(&ep.waiters, wake) {
 		case interrupted:
 			return 0, abi.EINTR
