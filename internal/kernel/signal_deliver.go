@@ -167,11 +167,7 @@ func (t *Task) handleSignals() {
 				k.mu.Unlock()
 				continue
 			}
-			status := int32(sig)
-			if defaultAction(sig) == sigCore && t.Limits[abi.RLIMIT_CORE].Cur > 0 {
-				status |= 0x80
-			}
-			k.groupExitLocked(t, status)
+			k.groupExitLocked(t, t.killStatus(sig))
 			k.mu.Unlock()
 			t.publishSignal(info)
 			return

@@ -24,17 +24,22 @@ func (t *Task) ExitGroup(code int) {
 	k.mu.Unlock()
 }
 
-// killGroup ends t's process as if killed by sig. The wait status carries
-// the core flag only when the signal's default action dumps core and
-// RLIMIT_CORE allows it, as in Linux (vessel writes no core file).
+// killGroup ends t's process as if killed by sig.
 func (k *Kernel) killGroup(t *Task, sig int) {
+	k.mu.Lock()
+	k.groupExitLocked(t, t.killStatus(sig))
+	k.mu.Unlock()
+}
+
+// killStatus is the wait status of t's process killed by sig: the core
+// flag is set only when the signal's default action dumps core and
+// RLIMIT_CORE allows it, as in Linux (vessel writes no core file).
+func (t *Task) killStatus(sig int) int32 {
 	status := int32(sig)
 	if defaultAction(sig) == sigCore && t.Limits[abi.RLIMIT_CORE].Cur > 0 {
 		status |= 0x80
 	}
-	k.mu.Lock()
-	k.groupExitLocked(t, status)
-	k.mu.Unlock()
+	return status
 }
 
 // groupExitLocked starts the exit of t's whole process with the given wait

@@ -171,11 +171,7 @@ func (k *Kernel) sendLocked(g *ThreadGroup, t *Task, info SigInfo, fromOutside b
 	if !caught && !blocked && !waited {
 		switch defaultAction(sig) {
 		case sigTerm, sigCore:
-			status := int32(sig)
-			if defaultAction(sig) == sigCore && leader.Limits[abi.RLIMIT_CORE].Cur > 0 {
-				status |= 0x80
-			}
-			g.status = status
+			g.status = leader.killStatus(sig)
 			g.exiting.Store(true)
 			k.wakeThreadsLocked(g, nil)
 			return
