@@ -173,7 +173,44 @@ func NewKernel(cfg Config) (*Kernel, error) {
 	if cfg.deterministic {
 		kc.Deterministic, kc.Seed = true, cfg.seed
 	}
-	return &Kernel{k: kernel.New(kc), strace: st, json: js, init: cfg.init}, nil
+	k := kernel.New(kc)
+	if err := mountDefaults(fs, k, cfg.root != "/"); err != nil {
+		return nil, err
+	}
+	return &Kernel{k: k, strace: st, json: js, init: cfg.init}, nil
+}
+
+// tmpfsLimit is how much file data each of vessel's tmpfs mounts holds.
+const tmpfsLimit = 1 << 30
+
+// mountDefaults mounts vessel's own filesystems over the guest's root:
+// devfs at /dev with a tmpfs at /dev/shm, always; a tmpfs at /tmp when the
+// guest is confined to a directory (seeing the host's root, it shares the
+// host's /tmp, as under qemu-riscv64).
+func mountDefaults(fs *vfs.FS, k *kernel.Kernel, confined bool) error {
+	fs.SetClock(k.Now)
+	if r := k.Config().Random; r != nil {
+		fs.SetRandom(r)
+	}
+	mounts := []struct {
+		point, source, opts string
+		fsys                vfs.Filesystem
+	}{
+		{"/dev", "udev", "rw,nosuid,relatime,mode=755", vfs.NewDevfs(k.Now)},
+		{"/dev/shm", "tmpfs", "rw,nosuid,nodev", vfs.NewTmpfs("tmpfs", 0o1777, 0, 0, tmpfsLimit, k.Now)},
+	}
+	if confined {
+		mounts = append(mounts, struct {
+			point, source, opts string
+			fsys                vfs.Filesystem
+		}{"/tmp", "tmpfs", "rw,nosuid,nodev", vfs.NewTmpfs("tmpfs", 0o1777, 0, 0, tmpfsLimit, k.Now)})
+	}
+	for _, m := range mounts {
+		if err := fs.Mount(m.point, m.fsys, m.source, m.opts); err != nil {
+			return fmt.Errorf("vessel: %w", err)
+		}
+	}
+	return nil
 }
 
 // Process is a guest process started by Kernel.Start.

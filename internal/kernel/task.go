@@ -172,3 +172,12 @@ type SigAction struct {
 type SigHandlers struct {
 	Actions [abi.NSIG + 1]SigAction
 }
+
+// FSContext is the task's filesystem context, for the vfs (vfs.Caller).
+func (t *Task) FSContext() *vfs.Context { return t.FS }
+
+// FSCreds are the credentials the vfs checks the task's file operations
+// with: the filesystem ids and the supplementary groups (vfs.Caller).
+func (t *Task) FSCreds() vfs.Creds {
+	return vfs.Creds{UID: t.Creds.FSUID, GID: t.Creds.FSGID, Groups: t.Creds.Groups}
+}

@@ -186,7 +186,7 @@ func (t *Task) absPath(p string) string {
 	if path.IsAbs(p) {
 		return path.Clean(p)
 	}
-	cwd, err := t.k.cfg.FS.Getcwd(t.FS)
+	cwd, err := t.k.cfg.FS.Getcwd(t)
 	if err != 0 {
 		return p
 	}
@@ -234,7 +234,7 @@ func (t *Task) openExecAt(dir *vfs.File, p string, flags uint32) (*execFile, abi
 		}
 	default:
 		var errno abi.Errno
-		if f, errno = t.k.cfg.FS.Openat(t.FS, dir, p, oflags, 0); errno != 0 {
+		if f, errno = t.k.cfg.FS.Openat(t, dir, p, oflags, 0); errno != 0 {
 			return nil, errno
 		}
 	}
@@ -280,7 +280,7 @@ func (t *Task) openInterp(p string) (mm.File, error) {
 // OpenPath opens guest path p relative to the task's working directory,
 // through the sysroot (see SysrootPath).
 func (t *Task) OpenPath(p string, flags uint32) (*vfs.File, abi.Errno) {
-	return t.k.cfg.FS.Openat(t.FS, nil, t.SysrootPath(p), flags, 0)
+	return t.k.cfg.FS.Openat(t, nil, t.SysrootPath(p), flags, 0)
 }
 
 // SysrootPath is the path a lookup of guest path p uses: with a sysroot
@@ -293,7 +293,7 @@ func (t *Task) SysrootPath(p string) string {
 		return p
 	}
 	var st abi.Stat_t
-	if t.k.cfg.FS.Stat(t.FS, nil, sr+p, abi.AT_SYMLINK_NOFOLLOW, &st) == 0 {
+	if t.k.cfg.FS.Stat(t, nil, sr+p, abi.AT_SYMLINK_NOFOLLOW, &st) == 0 {
 		return sr + p
 	}
 	return p

@@ -83,7 +83,7 @@ func (k *Kernel) newProcess(parent *ThreadGroup) (*Task, error) {
 	}
 	t.FS = k.cfg.FS.NewContext()
 	if k.cfg.Cwd != "" {
-		if err := k.cfg.FS.Chdir(t.FS, k.cfg.Cwd); err != 0 {
+		if err := k.cfg.FS.Chdir(t, k.cfg.Cwd); err != 0 {
 			t.FS.DecRef()
 			return nil, fmt.Errorf("working directory %s: %v", k.cfg.Cwd, err)
 		}

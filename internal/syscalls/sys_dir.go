@@ -25,7 +25,7 @@ func sysMkdirat(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		return 0, err
 	}
 	defer done()
-	return 0, t.Kernel().Config().FS.Mkdirat(t.FS, dir, path, uint32(a[2]))
+	return 0, t.Kernel().Config().FS.Mkdirat(t, dir, path, uint32(a[2]))
 }
 
 func sysUnlinkat(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
@@ -34,7 +34,7 @@ func sysUnlinkat(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		return 0, err
 	}
 	defer done()
-	return 0, t.Kernel().Config().FS.Unlinkat(t.FS, dir, path, uint32(a[2]))
+	return 0, t.Kernel().Config().FS.Unlinkat(t, dir, path, uint32(a[2]))
 }
 
 func sysRenameat2(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
@@ -48,7 +48,7 @@ func sysRenameat2(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		return 0, err
 	}
 	defer done2()
-	return 0, t.Kernel().Config().FS.Renameat2(t.FS, olddir, oldpath, newdir, newpath, uint32(a[4]))
+	return 0, t.Kernel().Config().FS.Renameat2(t, olddir, oldpath, newdir, newpath, uint32(a[4]))
 }
 
 // readlinkat(2): the target, cut to the buffer without a NUL; EINVAL for a
@@ -65,7 +65,7 @@ func sysReadlinkat(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	var target string
 	if dir == nil && isSelfExe(t, path) {
 		target = t.Exe
-	} else if target, err = t.Kernel().Config().FS.Readlinkat(t.FS, dir, t.SysrootPath(path)); err != 0 {
+	} else if target, err = t.Kernel().Config().FS.Readlinkat(t, dir, t.SysrootPath(path)); err != 0 {
 		return 0, err
 	}
 	b := []byte(target)
@@ -85,7 +85,7 @@ func sysSymlinkat(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		return 0, err
 	}
 	defer done()
-	return 0, t.Kernel().Config().FS.Symlinkat(t.FS, target, dir, path)
+	return 0, t.Kernel().Config().FS.Symlinkat(t, target, dir, path)
 }
 
 func sysLinkat(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
@@ -100,13 +100,13 @@ func sysLinkat(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		return 0, err
 	}
 	defer done2()
-	return 0, t.Kernel().Config().FS.Linkat(t.FS, olddir, oldpath, newdir, newpath, flags)
+	return 0, t.Kernel().Config().FS.Linkat(t, olddir, oldpath, newdir, newpath, flags)
 }
 
 // getcwd(2): the raw syscall returns the length including the NUL; ERANGE
 // when the buffer is too small.
 func sysGetcwd(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
-	cwd, err := t.Kernel().Config().FS.Getcwd(t.FS)
+	cwd, err := t.Kernel().Config().FS.Getcwd(t)
 	if err != 0 {
 		return 0, err
 	}
@@ -122,7 +122,7 @@ func sysChdir(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	if err != 0 {
 		return 0, err
 	}
-	return 0, t.Kernel().Config().FS.Chdir(t.FS, path)
+	return 0, t.Kernel().Config().FS.Chdir(t, path)
 }
 
 func sysFchdir(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
@@ -131,7 +131,7 @@ func sysFchdir(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		return 0, err
 	}
 	defer f.DecRef()
-	return 0, t.Kernel().Config().FS.Fchdir(t.FS, f)
+	return 0, t.Kernel().Config().FS.Fchdir(t, f)
 }
 
 func sysUmask(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {

@@ -23,7 +23,7 @@ func sysOpenat(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 			return 0, err
 		}
 	}
-	f, err := t.Kernel().Config().FS.Openat(t.FS, dir, path, flags, mode)
+	f, err := t.Kernel().Config().FS.Openat(t, dir, path, flags, mode)
 	if err != 0 {
 		return 0, err
 	}
@@ -336,7 +336,7 @@ func sysTruncate(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	if err := notRunning(t, nil, path, true); err != 0 {
 		return 0, err
 	}
-	return 0, t.Kernel().Config().FS.Truncate(t.FS, path, int64(a[1]))
+	return 0, t.Kernel().Config().FS.Truncate(t, path, int64(a[1]))
 }
 
 // notRunning is ETXTBSY when path names the executable of a live process,
@@ -348,7 +348,7 @@ func notRunning(t *kernel.Task, dir *vfs.File, path string, follow bool) abi.Err
 		flags = abi.AT_SYMLINK_NOFOLLOW
 	}
 	var st abi.Stat_t
-	if t.Kernel().Config().FS.Stat(t.FS, dir, path, flags, &st) == 0 && st.Mode&abi.S_IFMT == abi.S_IFREG && t.Kernel().Running(&st) {
+	if t.Kernel().Config().FS.Stat(t, dir, path, flags, &st) == 0 && st.Mode&abi.S_IFMT == abi.S_IFREG && t.Kernel().Running(&st) {
 		return abi.ETXTBSY
 	}
 	return 0

@@ -27,7 +27,7 @@ func stat(t *kernel.Task, dirfd, pathAddr uint64, flags uint32, st *abi.Stat_t) 
 		return err
 	}
 	defer done()
-	return t.Kernel().Config().FS.Stat(t.FS, dir, t.SysrootPath(path), flags, st)
+	return t.Kernel().Config().FS.Stat(t, dir, t.SysrootPath(path), flags, st)
 }
 
 func sysNewfstatat(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
@@ -72,7 +72,7 @@ func faccessat(t *kernel.Task, dirfd, pathAddr uint64, mode, flags uint32) (uint
 		return 0, err
 	}
 	defer done()
-	return 0, t.Kernel().Config().FS.Faccessat(t.FS, dir, t.SysrootPath(path), mode, flags)
+	return 0, t.Kernel().Config().FS.Faccessat(t, dir, t.SysrootPath(path), mode, flags)
 }
 
 func sysFchmodat(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
@@ -81,7 +81,7 @@ func sysFchmodat(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		return 0, err
 	}
 	defer done()
-	return 0, t.Kernel().Config().FS.Fchmodat(t.FS, dir, path, uint32(a[2]), 0)
+	return 0, t.Kernel().Config().FS.Fchmodat(t, dir, path, uint32(a[2]), 0)
 }
 
 func sysFchmod(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
@@ -93,7 +93,7 @@ func sysFchmod(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	if f.IsPath() {
 		return 0, abi.EBADF
 	}
-	return 0, t.Kernel().Config().FS.Fchmodat(t.FS, f, "", uint32(a[1]), abi.AT_EMPTY_PATH)
+	return 0, t.Kernel().Config().FS.Fchmodat(t, f, "", uint32(a[1]), abi.AT_EMPTY_PATH)
 }
 
 func sysFchownat(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
@@ -103,7 +103,7 @@ func sysFchownat(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		return 0, err
 	}
 	defer done()
-	return 0, t.Kernel().Config().FS.Fchownat(t.FS, dir, path, uint32(a[2]), uint32(a[3]), flags)
+	return 0, t.Kernel().Config().FS.Fchownat(t, dir, path, uint32(a[2]), uint32(a[3]), flags)
 }
 
 func sysFchown(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
@@ -115,7 +115,7 @@ func sysFchown(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	if f.IsPath() {
 		return 0, abi.EBADF
 	}
-	return 0, t.Kernel().Config().FS.Fchownat(t.FS, f, "", uint32(a[1]), uint32(a[2]), abi.AT_EMPTY_PATH)
+	return 0, t.Kernel().Config().FS.Fchownat(t, f, "", uint32(a[1]), uint32(a[2]), abi.AT_EMPTY_PATH)
 }
 
 // utimensat(2). A NULL path is futimens: the times of dirfd itself.
@@ -139,12 +139,12 @@ func sysUtimensat(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 			return 0, err
 		}
 		defer f.DecRef()
-		return 0, fs.Utimensat(t.FS, f, "", times, flags|abi.AT_EMPTY_PATH)
+		return 0, fs.Utimensat(t, f, "", times, flags|abi.AT_EMPTY_PATH)
 	}
 	dir, path, done, err := pathAt(t, a[0], a[1], flags)
 	if err != 0 {
 		return 0, err
 	}
 	defer done()
-	return 0, fs.Utimensat(t.FS, dir, path, times, flags)
+	return 0, fs.Utimensat(t, dir, path, times, flags)
 }

@@ -123,11 +123,11 @@ func (c *Context) setRoot(dir *File) {
 // startDir returns, with a reference, the directory a relative path given
 // with dir starts from: dir itself, or the working directory for nil
 // (AT_FDCWD). ENOTDIR when dir is not a directory vessel can search from.
-func (c *Context) startDir(dir *File) (*File, abi.Errno) {
+func (c *Context) startDir(who Caller, dir *File) (*File, abi.Errno) {
 	if dir == nil {
 		return c.Cwd(), 0
 	}
-	if h, ok := hostFileOf(dir); !ok || h.kind != abi.S_IFDIR {
+	if !isDir(who, dir) {
 		return nil, abi.ENOTDIR
 	}
 	dir.IncRef()

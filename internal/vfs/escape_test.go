@@ -141,21 +141,12 @@ func TestEscapeOpen(t *testing.T) {
 // writes: create, mkdir, rename, link, symlink, unlink, chmod, chown,
 // utimes, truncate. Each must fail or act inside the root.
 func TestEscapeModify(t *testing.T) {
-	for _, walk := range []bool{false, true} {
-		name := map[bool]string{false: "openat2", true: "walk"}[walk]
-		t.Run(name, func(t *testing.T) {
+	for _, mode := range []string{"openat2", "walk", "mounted"} {
+		t.Run(mode, func(t *testing.T) {
 			base := t.TempDir()
 			root := escapeTree(t, base)
 			before := hostSide(t, base)
-			fs, err := NewHostFS(root)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer fs.Close()
-			if !walk && fs.walk {
-				t.Skip("host has no openat2")
-			}
-			fs.walk = walk
+			fs := newTestFS(t, root, mode)
 			c := fs.NewContext()
 			defer c.DecRef()
 			sub := open(t, fs, c, nil, "/sub/dir", abi.O_PATH|abi.O_DIRECTORY, 0)

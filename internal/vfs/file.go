@@ -83,6 +83,11 @@ type File struct {
 	stream bool     // immutable: no offset, no position lock (pipes, terminals)
 	path   string   // immutable: the guest path at open, or a name
 
+	// A file of one of vessel's own filesystems: its mount and node
+	// (immutable; nil for host files, pipes and the like).
+	mnt  *mount
+	node Node
+
 	refs atomic.Int64
 
 	// flags are F_GETFL's answer: the access mode and O_PATH (immutable) and

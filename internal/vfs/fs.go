@@ -3,10 +3,13 @@ package vfs
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -24,6 +27,12 @@ type FS struct {
 	hostRoot  string // immutable: the host kernel's name for the root directory
 	hostUmask uint32 // immutable: vessel's own umask, which the host applies on top of the guest's
 	walk      bool   // immutable after NewHostFS: resolve by the in-process walk, not openat2
+
+	mountMu sync.RWMutex
+	mounts  []*mount              // guarded by mountMu; replaced, never changed in place (mount.go)
+	devices map[uint64]DeviceOpen // guarded by mountMu: device numbers vessel's table adds (devices.go)
+	random  io.Reader             // guarded by mountMu: /dev/random's source; nil for crypto/rand
+	now     func() time.Time      // guarded by mountMu: the clock of utimensat's UTIME_NOW on nodes; nil for the host's
 }
 
 // NewHostFS returns the filesystem whose "/" is the host directory root.
@@ -131,4 +140,24 @@ func readHostUmask() uint32 {
 	old := unix.Umask(0o022)
 	unix.Umask(old)
 	return uint32(old)
+}
+
+// SetClock makes now the clock of the times vessel's filesystems stamp
+// (the deterministic mode's); nil means the host's.
+func (fs *FS) SetClock(now func() time.Time) {
+	fs.mountMu.Lock()
+	defer fs.mountMu.Unlock()
+	fs.now = now
+}
+
+// nowSpec is the current time as a file timestamp.
+func (fs *FS) nowSpec() abi.Timespec {
+	fs.mountMu.RLock()
+	now := fs.now
+	fs.mountMu.RUnlock()
+	if now == nil {
+		now = time.Now
+	}
+	t := now()
+	return abi.Timespec{Sec: t.Unix(), Nsec: int64(t.Nanosecond())}
 }

@@ -16,19 +16,17 @@ import (
 // Faccessat is faccessat2(2) (and faccessat with flags 0): it checks mode
 // (F_OK, or a mix of R_OK, W_OK, X_OK) on path, with the real ids unless
 // AT_EACCESS.
-func (fs *FS) Faccessat(c *Context, dir *File, path string, mode, flags uint32) abi.Errno {
+func (fs *FS) Faccessat(c Caller, dir *File, path string, mode, flags uint32) abi.Errno {
 	if mode&^(abi.R_OK|abi.W_OK|abi.X_OK) != 0 {
 		return abi.EINVAL
 	}
 	if flags&^(abi.AT_EACCESS|abi.AT_SYMLINK_NOFOLLOW|abi.AT_EMPTY_PATH) != 0 {
 		return abi.EINVAL
 	}
-	fd, e := fs.lookupFD(c, dir, path, flags&abi.AT_SYMLINK_NOFOLLOW == 0, flags&abi.AT_EMPTY_PATH != 0)
-	if e != 0 {
-		return e
-	}
-	defer closeFD(fd)
-	return accessFD(fd, mode, flags&abi.AT_EACCESS != 0)
+	return fs.withTarget(c, dir, path, flags&abi.AT_SYMLINK_NOFOLLOW == 0, flags&abi.AT_EMPTY_PATH != 0,
+		func(fd int) abi.Errno { return accessFD(fd, mode, flags&abi.AT_EACCESS != 0) },
+		func(_ *mount, n Node) abi.Errno { return nodeAccess(c, n, mode) },
+		func(*File) abi.Errno { return 0 })
 }
 
 // accessFD checks access mode (guest R_OK|W_OK|X_OK bits) to what O_PATH
@@ -59,38 +57,51 @@ func accessFD(fd int, mode uint32, effective bool) abi.Errno {
 // Fchmodat is fchmodat2(2) (and fchmodat with flags 0, chmod, and fchmod
 // through AT_EMPTY_PATH). A symbolic link's own mode cannot be changed:
 // AT_SYMLINK_NOFOLLOW on one is EOPNOTSUPP, as on Linux.
-func (fs *FS) Fchmodat(c *Context, dir *File, path string, mode, flags uint32) abi.Errno {
+func (fs *FS) Fchmodat(c Caller, dir *File, path string, mode, flags uint32) abi.Errno {
 	if flags&^(abi.AT_SYMLINK_NOFOLLOW|abi.AT_EMPTY_PATH) != 0 {
 		return abi.EINVAL
 	}
-	fd, e := fs.lookupFD(c, dir, path, flags&abi.AT_SYMLINK_NOFOLLOW == 0, flags&abi.AT_EMPTY_PATH != 0)
-	if e != 0 {
-		return e
+	hostFn := func(fd int) abi.Errno {
+		var st unix.Stat_t
+		if err := fstat(fd, &st); err != nil {
+			return errnoOf(err)
+		}
+		if st.Mode&unix.S_IFMT == unix.S_IFLNK {
+			return abi.EOPNOTSUPP
+		}
+		return chmodFD(fd, mode&0o7777)
 	}
-	defer closeFD(fd)
-	var st unix.Stat_t
-	if err := fstat(fd, &st); err != nil {
-		return errnoOf(err)
+	nodeFn := func(_ *mount, n Node) abi.Errno {
+		if t, _ := nodeType(c, n); t == abi.S_IFLNK {
+			return abi.EOPNOTSUPP
+		}
+		m := mode & 0o7777
+		return setNodeAttr(c, n, &Attr{Mode: &m}, false)
 	}
-	if st.Mode&unix.S_IFMT == unix.S_IFLNK {
-		return abi.EOPNOTSUPP
-	}
-	return chmodFD(fd, mode&0o7777)
+	return fs.withTarget(c, dir, path, flags&abi.AT_SYMLINK_NOFOLLOW == 0, flags&abi.AT_EMPTY_PATH != 0, hostFn, nodeFn, nil)
 }
 
 // Fchownat is fchownat(2) (and chown, lchown, fchown through AT_EMPTY_PATH).
 // An id of 0xffffffff (-1) leaves that id alone. With AT_SYMLINK_NOFOLLOW
 // a final symbolic link is changed itself.
-func (fs *FS) Fchownat(c *Context, dir *File, path string, uid, gid uint32, flags uint32) abi.Errno {
+func (fs *FS) Fchownat(c Caller, dir *File, path string, uid, gid uint32, flags uint32) abi.Errno {
 	if flags&^(abi.AT_SYMLINK_NOFOLLOW|abi.AT_EMPTY_PATH) != 0 {
 		return abi.EINVAL
 	}
-	fd, e := fs.lookupFD(c, dir, path, flags&abi.AT_SYMLINK_NOFOLLOW == 0, flags&abi.AT_EMPTY_PATH != 0)
-	if e != 0 {
-		return e
+	hostFn := func(fd int) abi.Errno {
+		return errnoOf(unix.Fchownat(fd, "", int(int32(uid)), int(int32(gid)), unix.AT_EMPTY_PATH))
 	}
-	defer closeFD(fd)
-	return errnoOf(unix.Fchownat(fd, "", int(int32(uid)), int(int32(gid)), unix.AT_EMPTY_PATH))
+	nodeFn := func(_ *mount, n Node) abi.Errno {
+		var a Attr
+		if uid != ^uint32(0) {
+			a.UID = &uid
+		}
+		if gid != ^uint32(0) {
+			a.GID = &gid
+		}
+		return setNodeAttr(c, n, &a, false)
+	}
+	return fs.withTarget(c, dir, path, flags&abi.AT_SYMLINK_NOFOLLOW == 0, flags&abi.AT_EMPTY_PATH != 0, hostFn, nodeFn, nil)
 }
 
 // Utimensat is utimensat(2): it sets the access and modification times of
@@ -98,7 +109,7 @@ func (fs *FS) Fchownat(c *Context, dir *File, path string, uid, gid uint32, flag
 // UTIME_OMIT in Nsec; nil times means both now. With both UTIME_OMIT it
 // does nothing, not even the lookup, as Linux. For the NULL-path form
 // (futimens) the caller passes path "" and AT_EMPTY_PATH.
-func (fs *FS) Utimensat(c *Context, dir *File, path string, times *[2]abi.Timespec, flags uint32) abi.Errno {
+func (fs *FS) Utimensat(c Caller, dir *File, path string, times *[2]abi.Timespec, flags uint32) abi.Errno {
 	if flags&^(abi.AT_SYMLINK_NOFOLLOW|abi.AT_EMPTY_PATH) != 0 {
 		return abi.EINVAL
 	}
@@ -114,43 +125,70 @@ func (fs *FS) Utimensat(c *Context, dir *File, path string, times *[2]abi.Timesp
 			ts[i] = hostTimespec(t)
 		}
 	}
-	fd, e := fs.lookupFD(c, dir, path, flags&abi.AT_SYMLINK_NOFOLLOW == 0, flags&abi.AT_EMPTY_PATH != 0)
-	if e != 0 {
-		return e
-	}
-	defer closeFD(fd)
-	err := unix.UtimesNanoAt(fd, "", ts, unix.AT_EMPTY_PATH)
-	if err == unix.EINVAL { // a host without AT_EMPTY_PATH here (before 5.8)
-		var st unix.Stat_t
-		if fstat(fd, &st) == nil && st.Mode&unix.S_IFMT != unix.S_IFLNK {
-			err = unix.UtimesNanoAt(unix.AT_FDCWD, procFD(fd), ts, 0)
+	hostFn := func(fd int) abi.Errno {
+		err := unix.UtimesNanoAt(fd, "", ts, unix.AT_EMPTY_PATH)
+		if err == unix.EINVAL { // a host without AT_EMPTY_PATH here (before 5.8)
+			var st unix.Stat_t
+			if fstat(fd, &st) == nil && st.Mode&unix.S_IFMT != unix.S_IFLNK {
+				err = unix.UtimesNanoAt(unix.AT_FDCWD, procFD(fd), ts, 0)
+			}
 		}
+		return errnoOf(err)
 	}
-	return errnoOf(err)
+	nodeFn := func(_ *mount, n Node) abi.Errno {
+		now := fs.nowSpec()
+		var a Attr
+		allNow := true
+		for i, p := range []**abi.Timespec{&a.Atime, &a.Mtime} {
+			t := abi.Timespec{Nsec: abi.UTIME_NOW}
+			if times != nil {
+				t = times[i]
+			}
+			switch t.Nsec {
+			case abi.UTIME_OMIT:
+				continue
+			case abi.UTIME_NOW:
+				t = now
+			default:
+				allNow = false
+			}
+			*p = &t
+		}
+		return setNodeAttr(c, n, &a, allNow)
+	}
+	return fs.withTarget(c, dir, path, flags&abi.AT_SYMLINK_NOFOLLOW == 0, flags&abi.AT_EMPTY_PATH != 0, hostFn, nodeFn, nil)
 }
 
 // Truncate is truncate(2): it sets the size of the regular file path,
 // following symbolic links. EISDIR for a directory, EINVAL for another kind
 // of file or a negative length; the host checks write permission.
-func (fs *FS) Truncate(c *Context, path string, length int64) abi.Errno {
+func (fs *FS) Truncate(c Caller, path string, length int64) abi.Errno {
 	if length < 0 {
 		return abi.EINVAL
 	}
-	fd, e := fs.lookupFD(c, nil, path, true, false)
-	if e != 0 {
-		return e
+	hostFn := func(fd int) abi.Errno {
+		var st unix.Stat_t
+		if err := fstat(fd, &st); err != nil {
+			return errnoOf(err)
+		}
+		switch st.Mode & unix.S_IFMT {
+		case unix.S_IFREG:
+		case unix.S_IFDIR:
+			return abi.EISDIR
+		default:
+			return abi.EINVAL
+		}
+		return errnoOf(unix.Truncate(procFD(fd), length))
 	}
-	defer closeFD(fd)
-	var st unix.Stat_t
-	if err := fstat(fd, &st); err != nil {
-		return errnoOf(err)
+	nodeFn := func(_ *mount, n Node) abi.Errno {
+		switch t, _ := nodeType(c, n); t {
+		case abi.S_IFREG:
+		case abi.S_IFDIR:
+			return abi.EISDIR
+		default:
+			return abi.EINVAL
+		}
+		return setNodeAttr(c, n, &Attr{Size: &length}, false)
 	}
-	switch st.Mode & unix.S_IFMT {
-	case unix.S_IFREG:
-	case unix.S_IFDIR:
-		return abi.EISDIR
-	default:
-		return abi.EINVAL
-	}
-	return errnoOf(unix.Truncate(procFD(fd), length))
+	return fs.withTarget(c, nil, path, true, false, hostFn, nodeFn, nil)
 }

@@ -20,14 +20,14 @@ import (
 // The host file is opened non-blocking, so that vessel never waits in
 // open(2) for the other end of a host FIFO; a FIFO, terminal or socket the
 // guest did not ask O_NONBLOCK for is made blocking again once open.
-func (fs *FS) Openat(c *Context, dir *File, path string, flags, mode uint32) (*File, abi.Errno) {
+func (fs *FS) Openat(c Caller, dir *File, path string, flags, mode uint32) (*File, abi.Errno) {
 	flags &= validOpenFlags
 	if flags&abi.O_PATH != 0 {
 		flags &= abi.O_PATH | abi.O_DIRECTORY | abi.O_NOFOLLOW | abi.O_CLOEXEC
 	}
 	creating := flags&abi.O_CREAT != 0 || flags&abi.O_TMPFILE == abi.O_TMPFILE
 	if creating {
-		mode = mode & 0o7777 &^ c.Umask()
+		mode = mode & 0o7777 &^ c.FSContext().Umask()
 	} else {
 		mode = 0 // openat2 insists
 	}
@@ -40,21 +40,27 @@ func (fs *FS) Openat(c *Context, dir *File, path string, flags, mode uint32) (*F
 	// would take bits the guest asked for, the mode is set again on a file
 	// this open certainly created: it tries O_EXCL first.
 	fix := creating && mode&fs.hostUmask != 0
-	var fd int
-	var gpath string
+	var t target
 	var e abi.Errno
 	if fix && flags&abi.O_CREAT != 0 && flags&abi.O_EXCL == 0 {
-		fd, gpath, e = fs.openAt(c, dir, path, hflags|unix.O_EXCL, mode)
+		t, e = fs.openAt(c, dir, path, hflags|unix.O_EXCL, mode)
 		if e == abi.EEXIST {
 			fix = false
-			fd, gpath, e = fs.openAt(c, dir, path, hflags, mode)
+			t, e = fs.openAt(c, dir, path, hflags, mode)
 		}
 	} else {
-		fd, gpath, e = fs.openAt(c, dir, path, hflags, mode)
+		t, e = fs.openAt(c, dir, path, hflags, mode)
 	}
 	if e != 0 {
 		return nil, e
 	}
+	switch {
+	case t.file != nil:
+		return fs.reopen(c, t.file, flags, t.path)
+	case t.node != nil:
+		return fs.openNode(c, t, flags)
+	}
+	fd, gpath := t.fd, t.path
 	if fix {
 		if err := unix.Fchmod(fd, mode); err != nil {
 			closeFD(fd)

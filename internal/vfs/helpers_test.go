@@ -12,27 +12,35 @@ import (
 )
 
 // resolvers runs fn once per way of resolving paths: openat2 (when the host
-// has it) and the in-process walk, each over a fresh FS rooted at root.
+// has it), the in-process walk, and openat2 with a mount in the table (which
+// sends every symbolic link to the walk), each over a fresh FS rooted at
+// root.
 func resolvers(t *testing.T, root string, fn func(t *testing.T, fs *FS)) {
 	t.Helper()
-	for _, walk := range []bool{false, true} {
-		name := "openat2"
-		if walk {
-			name = "walk"
-		}
-		t.Run(name, func(t *testing.T) {
-			fs, err := NewHostFS(root)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { fs.Close() })
-			if !walk && fs.walk {
-				t.Skip("host has no openat2")
-			}
-			fs.walk = walk
+	for _, mode := range []string{"openat2", "walk", "mounted"} {
+		t.Run(mode, func(t *testing.T) {
+			fs := newTestFS(t, root, mode)
 			fn(t, fs)
 		})
 	}
+}
+
+// newTestFS returns an FS over root resolving as mode says (see resolvers).
+func newTestFS(t *testing.T, root, mode string) *FS {
+	t.Helper()
+	fs, err := NewHostFS(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fs.Close() })
+	if mode != "walk" && fs.walk {
+		t.Skip("host has no openat2")
+	}
+	fs.walk = mode == "walk"
+	if mode == "mounted" {
+		must(t, fs.Mount("/zz-mount-point", NewTmpfs("tmpfs", 0o777, 0, 0, 1<<20, nil), "tmpfs", "rw"))
+	}
+	return fs
 }
 
 // tree makes files, directories and symbolic links under base. Each entry
