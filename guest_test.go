@@ -164,6 +164,7 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "pgrp"},
 		{name: "epoll"},
 		{name: "pipes"},
+		{name: "fifo"},
 		{name: "sigwait"},
 		{name: "timers"},
 		{name: "signalfd"},

@@ -189,6 +189,7 @@ const tmpfsLimit = 1 << 30
 // host's /tmp, as under qemu-riscv64).
 func mountDefaults(fs *vfs.FS, k *kernel.Kernel, confined bool) error {
 	fs.SetClock(k.Now)
+	fs.SetFIFOOpen(k.OpenFIFO)
 	if r := k.Config().Random; r != nil {
 		fs.SetRandom(r)
 	}

@@ -64,6 +64,7 @@ type Kernel struct {
 	switches    uint64                      // guarded by mu: context switches so far
 	init        *ThreadGroup                // guarded by mu: PID 1, the reaper of last resort
 	futexes     map[futexKey]*waitQueue     // guarded by mu: futex words with waiters
+	fifos       map[any]*pipe               // guarded by mu: FIFOs open somewhere, by the vfs's key (fifo.go)
 	mmUsers     map[*mm.AddressSpace]int    // guarded by mu: tasks using each address space
 	imageOf     map[*mm.AddressSpace]fileID // guarded by mu: the executable each address space runs
 	images      map[fileID]int              // guarded by mu: address spaces running each executable
@@ -93,7 +94,7 @@ func New(cfg Config) *Kernel {
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
 	}
-	k := &Kernel{cfg: cfg, rq: newRunQueue(&cfg), tasks: map[int32]*Task{}, futexes: map[futexKey]*waitQueue{},
+	k := &Kernel{cfg: cfg, rq: newRunQueue(&cfg), tasks: map[int32]*Task{}, futexes: map[futexKey]*waitQueue{}, fifos: map[any]*pipe{},
 		mmUsers: map[*mm.AddressSpace]int{}, imageOf: map[*mm.AddressSpace]fileID{}, images: map[fileID]int{},
 		done: make(chan struct{})}
 	if cfg.Deterministic {

@@ -23,6 +23,12 @@ type pipe struct {
 	watching []*epollFile
 	ino      uint64
 	size     int // capacity in bytes (F_SETPIPE_SZ)
+
+	// A FIFO's: its key in Kernel.fifos (nil for pipe(2)'s pipes), the
+	// opens of each side so far, and the openers waiting for the other.
+	fifoKey        any
+	rOpens, wOpens int
+	openq          waitQueue
 }
 
 const (
@@ -36,8 +42,13 @@ var pipeInodes atomic.Uint64
 type pipeEnd struct {
 	vfs.FileDefaults
 	p     *pipe
-	write bool
+	write bool                        // the write end (or both, with rdwr)
+	rdwr  bool                        // a FIFO opened O_RDWR: both ends in one
+	stat  func(*abi.Stat_t) abi.Errno // a FIFO's inode, for fstat
 }
+
+func (e *pipeEnd) reads() bool  { return !e.write || e.rdwr }
+func (e *pipeEnd) writes() bool { return e.write || e.rdwr }
 
 // Pipe is pipe2(2): a new pipe's read and write descriptors.
 func (t *Task) Pipe(flags uint32) (r, w int32, err abi.Errno) {
@@ -62,6 +73,9 @@ func (t *Task) Pipe(flags uint32) (r, w int32, err abi.Errno) {
 }
 
 func (e *pipeEnd) Stat(f *vfs.File, st *abi.Stat_t) abi.Errno {
+	if e.stat != nil {
+		return e.stat(st)
+	}
 	*st = abi.Stat_t{Mode: abi.S_IFIFO | 0o600, Nlink: 1, Ino: e.p.ino, Blksize: abi.PageSize}
 	return 0
 }
@@ -73,17 +87,28 @@ func (e *pipeEnd) Release(f *vfs.File) {
 	k := p.k
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if e.write {
+	if e.writes() {
 		p.writers--
-	} else {
+	}
+	if e.reads() {
 		p.readers--
 	}
 	k.wakeAllLocked(&p.rq)
 	k.wakeAllLocked(&p.wq)
 	p.notifyLocked()
+	if p.fifoKey != nil && p.readers == 0 && p.writers == 0 {
+		delete(k.fifos, p.fifoKey) // what is left unread goes with it
+	}
 }
 
 func (e *pipeEnd) readyLocked() uint32 {
+	if e.rdwr {
+		w := *e
+		w.rdwr = false
+		r := w.readyLocked()
+		w.write = false
+		return r | w.readyLocked()
+	}
 	p := e.p
 	var r uint32
 	if e.write {
@@ -134,7 +159,7 @@ func (e *pipeEnd) Ioctl(f *vfs.File, io vfs.IOCtx, req uint32, arg uint64) (uint
 // ReadTask reads what the pipe holds, up to len(dst), waiting while it is
 // empty and a writer remains.
 func (e *pipeEnd) ReadTask(t *Task, f *vfs.File, dst []byte) (int, abi.Errno) {
-	if e.write {
+	if !e.reads() {
 		return 0, abi.EBADF
 	}
 	if len(dst) == 0 {
@@ -171,7 +196,7 @@ func (e *pipeEnd) ReadTask(t *Task, f *vfs.File, dst []byte) (int, abi.Errno) {
 // what fits (EAGAIN when nothing does); a signal ends a blocked write with
 // the count written so far, or ERESTARTSYS when nothing was.
 func (e *pipeEnd) WriteTask(t *Task, f *vfs.File, src []byte) (int, abi.Errno) {
-	if !e.write {
+	if !e.writes() {
 		return 0, abi.EBADF
 	}
 	p := e.p

@@ -28,6 +28,15 @@ func sysMkdirat(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	return 0, t.Kernel().Config().FS.Mkdirat(t, dir, path, uint32(a[2]))
 }
 
+func sysMknodat(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	dir, path, done, err := pathAt(t, a[0], a[1], 0)
+	if err != 0 {
+		return 0, err
+	}
+	defer done()
+	return 0, t.Kernel().Config().FS.Mknodat(t, dir, path, uint32(a[2]), a[3])
+}
+
 func sysUnlinkat(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	dir, path, done, err := pathAt(t, a[0], a[1], 0)
 	if err != 0 {

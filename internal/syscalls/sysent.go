@@ -24,6 +24,7 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_STATX:       {"statx", sysStatx, a{fAtFD, fPath, fAtFlags, fHex, fPtr}, fInt, Partial, "basic stats only (no btime, attributes or mount id)"},
 	abi.SYS_GETDENTS64:  {"getdents64", sysGetdents64, a{fFD, fPtr, fUint}, fInt, Full, ""},
 	abi.SYS_MKDIRAT:     {"mkdirat", sysMkdirat, a{fAtFD, fPath, fOct}, fInt, Full, ""},
+	abi.SYS_MKNODAT:     {"mknodat", sysMknodat, a{fAtFD, fPath, fOct, fHex}, fInt, Partial, "regular files and FIFOs anywhere; device nodes (uid 0) and sockets in vessel's own filesystems"},
 	abi.SYS_UNLINKAT:    {"unlinkat", sysUnlinkat, a{fAtFD, fPath, fAtFlags}, fInt, Full, ""},
 	abi.SYS_RENAMEAT2:   {"renameat2", sysRenameat2, a{fAtFD, fPath, fAtFD, fPath, fHex}, fInt, Full, ""},
 	abi.SYS_READLINKAT:  {"readlinkat", sysReadlinkat, a{fAtFD, fPath, fBufOut, fUint}, fInt, Full, ""},

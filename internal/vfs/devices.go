@@ -5,6 +5,8 @@ import (
 	"io"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"vessel/internal/abi"
 )
 
@@ -35,6 +37,53 @@ var (
 	// DevTTY is /dev/tty, the caller's controlling terminal.
 	DevTTY = Mkdev(5, 0)
 )
+
+// FIFOOpen opens the FIFO named by key — a comparable identity of the
+// node: a node of vessel's filesystems, or a host file's (dev, ino) — for a
+// caller with open(2)'s flags, and returns what the new open file does.
+// stat reports the FIFO's inode for fstat. The kernel's pipes implement it.
+type FIFOOpen func(c Caller, key any, flags uint32, stat func(*abi.Stat_t) abi.Errno) (FileImpl, abi.Errno)
+
+// SetFIFOOpen makes open what opening a FIFO does; without it a FIFO
+// cannot be opened (ENXIO).
+func (fs *FS) SetFIFOOpen(open FIFOOpen) {
+	fs.mountMu.Lock()
+	defer fs.mountMu.Unlock()
+	fs.fifoOpen = open
+}
+
+// openFIFO opens the FIFO key through the kernel's opener.
+func (fs *FS) openFIFO(c Caller, key any, path string, flags uint32, stat func(*abi.Stat_t) abi.Errno) (*File, abi.Errno) {
+	fs.mountMu.RLock()
+	open := fs.fifoOpen
+	fs.mountMu.RUnlock()
+	if open == nil {
+		return nil, abi.ENXIO
+	}
+	impl, e := open(c, key, flags, stat)
+	if e != 0 {
+		return nil, e
+	}
+	return NewStreamFile(impl, flags|abi.O_LARGEFILE, path), 0
+}
+
+// openHostFIFO opens the host FIFO that descriptor fd (which it closes)
+// names: as a FIFO of vessel's, keyed by its host identity, since the
+// guest's ends must meet inside vessel, not in the host kernel.
+func (fs *FS) openHostFIFO(c Caller, fd int, path string, flags uint32) (*File, abi.Errno) {
+	var hst unix.Stat_t
+	err := fstat(fd, &hst)
+	closeFD(fd)
+	if err != nil {
+		return nil, errnoOf(err)
+	}
+	var st abi.Stat_t
+	statFromHost(&hst, &st)
+	return fs.openFIFO(c, fileID{hst.Dev, hst.Ino}, path, flags, func(out *abi.Stat_t) abi.Errno {
+		*out = st
+		return 0
+	})
+}
 
 // RegisterDevice makes open what opening a node with device number rdev
 // does. Registration happens while vessel sets up, before guests run.

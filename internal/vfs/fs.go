@@ -28,11 +28,12 @@ type FS struct {
 	hostUmask uint32 // immutable: vessel's own umask, which the host applies on top of the guest's
 	walk      bool   // immutable after NewHostFS: resolve by the in-process walk, not openat2
 
-	mountMu sync.RWMutex
-	mounts  []*mount              // guarded by mountMu; replaced, never changed in place (mount.go)
-	devices map[uint64]DeviceOpen // guarded by mountMu: device numbers vessel's table adds (devices.go)
-	random  io.Reader             // guarded by mountMu: /dev/random's source; nil for crypto/rand
-	now     func() time.Time      // guarded by mountMu: the clock of utimensat's UTIME_NOW on nodes; nil for the host's
+	mountMu  sync.RWMutex
+	mounts   []*mount              // guarded by mountMu; replaced, never changed in place (mount.go)
+	fifoOpen FIFOOpen              // guarded by mountMu: how FIFOs open (devices.go)
+	devices  map[uint64]DeviceOpen // guarded by mountMu: device numbers vessel's table adds (devices.go)
+	random   io.Reader             // guarded by mountMu: /dev/random's source; nil for crypto/rand
+	now      func() time.Time      // guarded by mountMu: the clock of utimensat's UTIME_NOW on nodes; nil for the host's
 }
 
 // NewHostFS returns the filesystem whose "/" is the host directory root.

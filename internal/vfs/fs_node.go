@@ -80,7 +80,13 @@ func (fs *FS) openNode(c Caller, t target, flags uint32) (*File, abi.Errno) {
 	switch typ {
 	case abi.S_IFCHR, abi.S_IFBLK:
 		return fs.openDevice(c, st.Rdev, t.path, flags)
-	case abi.S_IFIFO, abi.S_IFSOCK:
+	case abi.S_IFIFO:
+		f, e := fs.openFIFO(c, t.node, t.path, flags, func(st *abi.Stat_t) abi.Errno { return statNode(c, t.mnt, t.node, st) })
+		if e == 0 {
+			f.mnt, f.node = t.mnt, t.node
+		}
+		return f, e
+	case abi.S_IFSOCK:
 		return nil, abi.ENXIO
 	}
 	if flags&abi.O_TRUNC != 0 && typ == abi.S_IFREG && !t.created {

@@ -51,6 +51,19 @@ func (fs *FS) Openat(c Caller, dir *File, path string, flags, mode uint32) (*Fil
 	} else {
 		t, e = fs.openAt(c, dir, path, hflags, mode)
 	}
+	if e == abi.ENXIO && flags&abi.O_PATH == 0 {
+		// A host FIFO without a host reader refuses O_WRONLY|O_NONBLOCK,
+		// which vessel always opens with; its guest readers are vessel's.
+		if pt, pe := fs.lookup(c, dir, path, flags&abi.O_NOFOLLOW == 0, false); pe == 0 {
+			if pt.fd >= 0 {
+				var st unix.Stat_t
+				if fstat(pt.fd, &st) == nil && st.Mode&unix.S_IFMT == unix.S_IFIFO {
+					return fs.openHostFIFO(c, pt.fd, pt.path, flags)
+				}
+			}
+			pt.close()
+		}
+	}
 	if e != 0 {
 		return nil, e
 	}
@@ -70,6 +83,14 @@ func (fs *FS) Openat(c Caller, dir *File, path string, flags, mode uint32) (*Fil
 	f, e := fs.newHostFile(fd, flags, gpath)
 	if e != 0 {
 		return nil, e
+	}
+	if h, _ := hostFileOf(f); h.kind == abi.S_IFIFO && flags&abi.O_PATH == 0 {
+		fd, err := dupFD(h.fd)
+		f.DecRef()
+		if err != nil {
+			return nil, errnoOf(err)
+		}
+		return fs.openHostFIFO(c, fd, gpath, flags)
 	}
 	if h, _ := hostFileOf(f); f.stream && flags&abi.O_NONBLOCK == 0 {
 		if fl, err := unix.FcntlInt(uintptr(h.fd), unix.F_GETFL, 0); err == nil {

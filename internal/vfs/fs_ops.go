@@ -53,8 +53,9 @@ func (fs *FS) Mkdirat(c Caller, dir *File, path string, mode uint32) abi.Errno {
 // Mknodat is mknodat(2). In vessel's filesystems it makes any kind of
 // node: regular files, FIFOs and sockets for anyone, device nodes for uid 0
 // (EPERM otherwise, as without CAP_MKNOD). In the host tree it makes
-// regular files only, for now: FIFOs, sockets and device nodes fail with
-// EPERM, since a host node would give the guest the host's device. S_IFDIR
+// regular files and FIFOs (whose ends meet inside vessel); sockets and
+// device nodes fail with EPERM there, since a host node would give the
+// guest the host's device (sockets are bound through BindSocket). S_IFDIR
 // is EPERM and an unknown type EINVAL, as Linux's may_mknod.
 func (fs *FS) Mknodat(c Caller, dir *File, path string, mode uint32, dev uint64) abi.Errno {
 	typ := mode & abi.S_IFMT
@@ -85,13 +86,14 @@ func (fs *FS) Mknodat(c Caller, dir *File, path string, mode uint32, dev uint64)
 		}
 		return nodeCreate(c, &p, typ|perm, dev, "")
 	}
-	if typ != abi.S_IFREG {
+	htyp := map[uint32]uint32{abi.S_IFREG: unix.S_IFREG, abi.S_IFIFO: unix.S_IFIFO}[typ]
+	if htyp == 0 {
 		return abi.EPERM
 	}
-	if err := unix.Mknodat(p.fd, p.name, unix.S_IFREG|perm, 0); err != nil {
+	if err := unix.Mknodat(p.fd, p.name, htyp|perm, 0); err != nil {
 		return errnoOf(err)
 	}
-	return fs.fixMode(p.fd, p.name, perm, unix.S_IFREG)
+	return fs.fixMode(p.fd, p.name, perm, htyp)
 }
 
 // nodeCreate makes the last component of p, a directory node, as Linux's

@@ -78,7 +78,8 @@ func TestPathOps(t *testing.T) {
 			{"rename file slash", func() abi.Errno { return fs.Renameat2(c, nil, "/hf/", nil, "/x", 0) }, abi.ENOTDIR},
 			{"mknod", func() abi.Errno { return fs.Mknodat(c, nil, "/node", abi.S_IFREG|0o600, 0) }, 0},
 			{"mknod type 0", func() abi.Errno { return fs.Mknodat(c, nil, "/node0", 0o600, 0) }, 0},
-			{"mknod fifo", func() abi.Errno { return fs.Mknodat(c, nil, "/fifo", abi.S_IFIFO|0o600, 0) }, abi.EPERM},
+			{"mknod fifo", func() abi.Errno { return fs.Mknodat(c, nil, "/fifo", abi.S_IFIFO|0o600, 0) }, 0},
+			{"mknod char device", func() abi.Errno { return fs.Mknodat(c, nil, "/null", abi.S_IFCHR|0o600, Mkdev(1, 3)) }, abi.EPERM},
 			{"mknod dir", func() abi.Errno { return fs.Mknodat(c, nil, "/dir", abi.S_IFDIR|0o600, 0) }, abi.EPERM},
 			{"mknod bad", func() abi.Errno { return fs.Mknodat(c, nil, "/bad", 0o110000, 0) }, abi.EINVAL},
 			{"mknod exists", func() abi.Errno { return fs.Mknodat(c, nil, "/node", abi.S_IFREG, 0) }, abi.EEXIST},
@@ -134,6 +135,7 @@ func TestPathOps(t *testing.T) {
 			{"hl", os.ModeSymlink | 0o777},
 			{"node", 0o600},
 			{"node0", 0o600},
+			{"fifo", os.ModeNamedPipe | 0o600},
 		}
 		for _, ck := range checks {
 			fi, err := os.Lstat(filepath.Join(root, ck.path))
