@@ -165,6 +165,7 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "epoll"},
 		{name: "pipes"},
 		{name: "fifo"},
+		{name: "locks"},
 		{name: "sigwait"},
 		{name: "timers"},
 		{name: "signalfd"},

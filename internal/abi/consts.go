@@ -85,6 +85,16 @@ const (
 	F_GETLK         = 5
 	F_SETLK         = 6
 	F_SETLKW        = 7
+	F_OFD_GETLK     = 36
+	F_OFD_SETLK     = 37
+	F_OFD_SETLKW    = 38
+	F_RDLCK         = 0
+	F_WRLCK         = 1
+	F_UNLCK         = 2
+	LOCK_SH         = 1
+	LOCK_EX         = 2
+	LOCK_NB         = 4
+	LOCK_UN         = 8
 	F_DUPFD_CLOEXEC = 1030
 	F_GETPIPE_SZ    = 1032
 	F_SETPIPE_SZ    = 1031

@@ -123,6 +123,39 @@ func Mkdev(major, minor uint32) uint64 {
 	return uint64(minor&0xff) | uint64(major&0xfff)<<8 | uint64(minor&^0xff)<<12 | uint64(major&^0xfff)<<32
 }
 
+// Flock is struct flock, fcntl's record lock:
+//
+//	0 l_type i16 | 2 l_whence i16 | 8 l_start i64 | 16 l_len i64 | 24 l_pid i32 | 28 pad
+type Flock struct {
+	Type, Whence int16
+	Start, Len   int64
+	Pid          int32
+}
+
+// SizeofFlock is the guest size of struct flock.
+const SizeofFlock = 32
+
+// Marshal writes l in guest layout into b[:32].
+func (l *Flock) Marshal(b []byte) {
+	clear(b[:SizeofFlock])
+	binary.LittleEndian.PutUint16(b[0:], uint16(l.Type))
+	binary.LittleEndian.PutUint16(b[2:], uint16(l.Whence))
+	binary.LittleEndian.PutUint64(b[8:], uint64(l.Start))
+	binary.LittleEndian.PutUint64(b[16:], uint64(l.Len))
+	binary.LittleEndian.PutUint32(b[24:], uint32(l.Pid))
+}
+
+// UnmarshalFlock reads a guest struct flock from b[:32].
+func UnmarshalFlock(b []byte) Flock {
+	return Flock{
+		Type:   int16(binary.LittleEndian.Uint16(b[0:])),
+		Whence: int16(binary.LittleEndian.Uint16(b[2:])),
+		Start:  int64(binary.LittleEndian.Uint64(b[8:])),
+		Len:    int64(binary.LittleEndian.Uint64(b[16:])),
+		Pid:    int32(binary.LittleEndian.Uint32(b[24:])),
+	}
+}
+
 // Utsname is struct new_utsname: six 65-byte strings.
 type Utsname struct {
 	Sysname, Nodename, Release, Version, Machine, Domainname string

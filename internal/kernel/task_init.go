@@ -89,6 +89,7 @@ func (k *Kernel) newProcess(parent *ThreadGroup) (*Task, error) {
 		}
 	}
 	t.FDs = vfs.NewFDTable()
+	t.FDs.SetCloseHook(k.fdClosed)
 	for fd, f := range k.cfg.Stdio {
 		if f != nil {
 			t.FDs.InstallAt(f, int32(fd), false) // the table takes its own reference
@@ -109,6 +110,7 @@ func (k *Kernel) newProcess(parent *ThreadGroup) (*Task, error) {
 	k.tasks[pid] = t
 	if parent == nil {
 		k.init = t.tg
+		k.cfg.Terminal.startSessionLocked(t) // the session's controlling terminal (tty.go)
 	} else {
 		t.Pgid, t.Sid = parent.Leader.Pgid, parent.Leader.Sid
 		parent.children = append(parent.children, t.tg)

@@ -15,9 +15,9 @@ func sysDup3(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	return uint64(fd), err
 }
 
-// fcntl(2): descriptor duplication and flags. Record locks, leases, pipe
-// sizes and owners are not yet implemented and return EINVAL, as Linux does
-// for a command it does not know.
+// fcntl(2): descriptor duplication and flags, record locks (sys_lock.go)
+// and pipe sizes. Leases, owners and seals are not yet implemented and
+// return EINVAL, as Linux does for a command it does not know.
 func sysFcntl(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	fd, cmd, arg := int32(a[0]), int32(a[1]), a[2]
 	switch cmd {
@@ -49,6 +49,8 @@ func sysFcntl(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	case abi.F_SETPIPE_SZ:
 		n, err := t.SetPipeSize(f, int(int32(arg)))
 		return uint64(n), err
+	case abi.F_GETLK, abi.F_SETLK, abi.F_SETLKW, abi.F_OFD_GETLK, abi.F_OFD_SETLK, abi.F_OFD_SETLKW:
+		return 0, fcntlLock(t, f, cmd, arg)
 	}
 	return 0, abi.EINVAL
 }

@@ -21,21 +21,15 @@ import (
 // File with one reference. path is the name it was opened by.
 type DeviceOpen func(c Caller, path string, flags uint32) (*File, abi.Errno)
 
-// Mkdev is the guest's encoding of device major:minor (new_encode_dev),
-// what st_rdev holds and mknod takes.
-func Mkdev(major, minor uint32) uint64 {
-	return uint64(minor&0xff) | uint64(major&0xfff)<<8 | uint64(minor&^0xff)<<12 | uint64(major&^0xfff)<<32
-}
-
 // The memory devices' numbers.
 var (
-	devNull    = Mkdev(1, 3)
-	devZero    = Mkdev(1, 5)
-	devFull    = Mkdev(1, 7)
-	devRandom  = Mkdev(1, 8)
-	devURandom = Mkdev(1, 9)
+	devNull    = abi.Mkdev(1, 3)
+	devZero    = abi.Mkdev(1, 5)
+	devFull    = abi.Mkdev(1, 7)
+	devRandom  = abi.Mkdev(1, 8)
+	devURandom = abi.Mkdev(1, 9)
 	// DevTTY is /dev/tty, the caller's controlling terminal.
-	DevTTY = Mkdev(5, 0)
+	DevTTY = abi.Mkdev(5, 0)
 )
 
 // FIFOOpen opens the FIFO named by key — a comparable identity of the

@@ -32,6 +32,23 @@ type FDTable struct {
 	cloexec []bool  // guarded by mu: close-on-exec flag of each fd
 	limit   int32   // guarded by mu: soft RLIMIT_NOFILE; fds are below it
 	minFree int32   // guarded by mu: no free fd is below it
+
+	onClose func(t *FDTable, f *File) // immutable after SetCloseHook; inherited by Fork
+}
+
+// SetCloseHook makes fn run, outside the table's lock, each time a
+// descriptor of t (or of a table forked from it) stops naming File f,
+// before the table drops its reference: the kernel releases the process's
+// POSIX record locks on f's inode there, as Linux's filp_close does. Set it
+// before the table is shared.
+func (t *FDTable) SetCloseHook(fn func(t *FDTable, f *File)) { t.onClose = fn }
+
+// drop gives up the table's reference to f, a descriptor just closed.
+func (t *FDTable) drop(f *File) {
+	if t.onClose != nil {
+		t.onClose(t, f)
+	}
+	f.DecRef()
 }
 
 // NewFDTable returns an empty table with limit DefaultNOFILE.
@@ -59,7 +76,7 @@ func (t *FDTable) DecRef() {
 		t.mu.Unlock()
 		for _, f := range files {
 			if f != nil {
-				f.DecRef()
+				t.drop(f)
 			}
 		}
 	case n < 0:
@@ -93,6 +110,7 @@ func (t *FDTable) Fork() *FDTable {
 		cloexec: make([]bool, len(t.cloexec)),
 		limit:   t.limit,
 		minFree: t.minFree,
+		onClose: t.onClose,
 	}
 	n.refs.Store(1)
 	copy(n.cloexec, t.cloexec)
@@ -259,7 +277,7 @@ func (t *FDTable) Dup3(old, new int32, flags uint32) (int32, abi.Errno) {
 	}
 	t.mu.Unlock()
 	if prev != nil {
-		prev.DecRef()
+		t.drop(prev)
 	}
 	return new, 0
 }
@@ -274,7 +292,7 @@ func (t *FDTable) Close(fd int32) abi.Errno {
 	}
 	f := t.removeLocked(fd)
 	t.mu.Unlock()
-	f.DecRef()
+	t.drop(f)
 	return 0
 }
 
@@ -316,7 +334,7 @@ func (t *FDTable) CloseOnExec() {
 	}
 	t.mu.Unlock()
 	for _, f := range drop {
-		f.DecRef()
+		t.drop(f)
 	}
 }
 
@@ -347,7 +365,7 @@ func (t *FDTable) CloseRange(first, last uint32, flags uint32) (*FDTable, abi.Er
 	}
 	t.mu.Unlock()
 	for _, f := range drop {
-		f.DecRef()
+		t.drop(f)
 	}
 	return t, 0
 }

@@ -97,6 +97,9 @@ type File struct {
 
 	posMu sync.Mutex
 	pos   int64 // guarded by posMu
+
+	hookMu    sync.Mutex
+	onRelease []func() // guarded by hookMu: run when the last reference goes
 }
 
 // setflMask are the status flags F_SETFL may change (Linux's SETFL_MASK).
@@ -137,10 +140,40 @@ func (f *File) IncRef() {
 func (f *File) DecRef() {
 	switch n := f.refs.Add(-1); {
 	case n == 0:
+		f.hookMu.Lock()
+		hooks := f.onRelease
+		f.onRelease = nil
+		f.hookMu.Unlock()
+		for _, fn := range hooks {
+			fn()
+		}
 		f.impl.Release(f)
 	case n < 0:
 		panic("vfs: DecRef of a released File")
 	}
+}
+
+// OnRelease makes fn run when f's last reference is dropped, before its
+// impl is released: the kernel drops the open file description's flock and
+// OFD locks there.
+func (f *File) OnRelease(fn func()) {
+	f.hookMu.Lock()
+	defer f.hookMu.Unlock()
+	f.onRelease = append(f.onRelease, fn)
+}
+
+// LockKey names the inode behind f, for the kernel's file locks: every File
+// of one file, however it was opened, gives the same key. Host files are
+// named by their host identity, files of vessel's filesystems by their
+// node, anything else (pipes, sockets) by its implementation.
+func LockKey(f *File) any {
+	if f.node != nil {
+		return f.node
+	}
+	if h, ok := hostFileOf(f); ok {
+		return h.id
+	}
+	return f.impl
 }
 
 // Impl returns the File's implementation.

@@ -52,12 +52,12 @@ func TestMountsDevices(t *testing.T) {
 				t.Errorf("write /dev/full: got %v, want ENOSPC", e)
 			}
 			var st abi.Stat_t
-			if e := null.Stat(&st); e != 0 || st.Mode != abi.S_IFCHR|0o666 || st.Rdev != Mkdev(1, 3) {
+			if e := null.Stat(&st); e != 0 || st.Mode != abi.S_IFCHR|0o666 || st.Rdev != abi.Mkdev(1, 3) {
 				t.Errorf("fstat /dev/null: %v, mode %#o rdev %#x", e, st.Mode, st.Rdev)
 			}
 			// A host symbolic link into devfs, and one climbing out of it.
 			todev := open(t, fs, c, nil, "/todev", abi.O_WRONLY, 0)
-			if e := todev.Stat(&st); e != 0 || st.Rdev != Mkdev(1, 3) {
+			if e := todev.Stat(&st); e != 0 || st.Rdev != abi.Mkdev(1, 3) {
 				t.Errorf("/todev: %v rdev %#x", e, st.Rdev)
 			}
 			hosts := open(t, fs, c, nil, "/dev/../etc/hosts", abi.O_RDONLY, 0)
@@ -189,7 +189,7 @@ func TestMountsPermissions(t *testing.T) {
 	if e := fs.Fchmodat(bob, nil, "/tmp/a", 0o666, 0); e != abi.EPERM {
 		t.Errorf("bob chmods: got %v, want EPERM", e)
 	}
-	if e := fs.Mknodat(alice, nil, "/tmp/null", abi.S_IFCHR|0o666, Mkdev(1, 3)); e != abi.EPERM {
+	if e := fs.Mknodat(alice, nil, "/tmp/null", abi.S_IFCHR|0o666, abi.Mkdev(1, 3)); e != abi.EPERM {
 		t.Errorf("mknod of a device by uid 1000: got %v, want EPERM", e)
 	}
 	if e := fs.Mkdirat(alice, nil, "/dev/x", 0o755); e != abi.EACCES {

@@ -79,7 +79,7 @@ func TestPathOps(t *testing.T) {
 			{"mknod", func() abi.Errno { return fs.Mknodat(c, nil, "/node", abi.S_IFREG|0o600, 0) }, 0},
 			{"mknod type 0", func() abi.Errno { return fs.Mknodat(c, nil, "/node0", 0o600, 0) }, 0},
 			{"mknod fifo", func() abi.Errno { return fs.Mknodat(c, nil, "/fifo", abi.S_IFIFO|0o600, 0) }, 0},
-			{"mknod char device", func() abi.Errno { return fs.Mknodat(c, nil, "/null", abi.S_IFCHR|0o600, Mkdev(1, 3)) }, abi.EPERM},
+			{"mknod char device", func() abi.Errno { return fs.Mknodat(c, nil, "/null", abi.S_IFCHR|0o600, abi.Mkdev(1, 3)) }, abi.EPERM},
 			{"mknod dir", func() abi.Errno { return fs.Mknodat(c, nil, "/dir", abi.S_IFDIR|0o600, 0) }, abi.EPERM},
 			{"mknod bad", func() abi.Errno { return fs.Mknodat(c, nil, "/bad", 0o110000, 0) }, abi.EINVAL},
 			{"mknod exists", func() abi.Errno { return fs.Mknodat(c, nil, "/node", abi.S_IFREG, 0) }, abi.EEXIST},
