@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"sync/atomic"
@@ -327,52 +328,54 @@ func (k *Kernel) deadlockLocked(owner, blocker any) bool {
 
 // applyLocked makes nl the owner's lock over its range (or, with unlock,
 // clears the range): the owner's locks it overlaps are cut back, and those
-// of the same type that overlap or touch it merge into it.
+// of the same type that overlap or touch it merge into it. As in Linux's
+// list, an owner's locks stay together, in order of their start, where its
+// first one was (a new owner's at the end), which is the order F_GETLK
+// finds conflicts in.
 //
 // Preconditions: k.mu is held.
 func (k *Kernel) applyLocked(il *inodeLocks, nl recordLock, unlock bool) {
-	_, posix := nl.owner.(*vfs.FDTable)
-	out := il.records[:0:0]
-	before := 0
+	var others, mine []recordLock
+	at := -1 // where the owner's locks go among the others
 	for _, l := range il.records {
 		if l.owner != nl.owner {
-			out = append(out, l)
+			others = append(others, l)
 			continue
 		}
-		before++
+		if at < 0 {
+			at = len(others)
+		}
 		touches := l.start <= satInc(nl.end) && nl.start <= satInc(l.end)
 		if !unlock && l.write == nl.write && touches {
 			nl.start, nl.end = min(nl.start, l.start), max(nl.end, l.end)
 			continue
 		}
 		if !l.overlaps(nl.start, nl.end) {
-			out = append(out, l)
+			mine = append(mine, l)
 			continue
 		}
 		if l.start < nl.start {
 			left := l
 			left.end = nl.start - 1
-			out = append(out, left)
+			mine = append(mine, left)
 		}
 		if l.end > nl.end {
 			right := l
 			right.start = nl.end + 1
-			out = append(out, right)
+			mine = append(mine, right)
 		}
 	}
 	if !unlock {
-		out = append(out, nl)
+		mine = append(mine, nl)
 	}
-	after := 0
-	for _, l := range out {
-		if l.owner == nl.owner {
-			after++
-		}
+	slices.SortFunc(mine, func(a, b recordLock) int { return cmp.Compare(a.start, b.start) })
+	if at < 0 {
+		at = len(others)
 	}
-	if posix {
-		k.locks.posix.Add(int64(after - before))
+	if _, posix := nl.owner.(*vfs.FDTable); posix {
+		k.locks.posix.Add(int64(len(mine) + len(others) - len(il.records)))
 	}
-	il.records = out
+	il.records = slices.Concat(others[:at], mine, others[at:])
 }
 
 func satInc(x int64) int64 {

@@ -42,6 +42,7 @@ static void wait_child(pid_t pid) {
 }
 
 int main(void) {
+	setvbuf(stdout, NULL, _IONBF, 0); // children print too
 	int fd = mkstemp(path);
 	write(fd, "0123456789abcdefghij", 20);
 	pid_t parent = getpid();
