@@ -16,7 +16,8 @@ import (
 // SIGPIPE and EPIPE. Guarded by Kernel.mu.
 type pipe struct {
 	k        *Kernel
-	buf      []byte // the bytes not yet read, in order
+	ring     []byte // the bytes not yet read: n of them from head, wrapping; grown up to size as needed
+	head, n  int
 	readers  int    // open read ends
 	writers  int    // open write ends
 	rq, wq   waitQueue
@@ -115,12 +116,12 @@ func (e *pipeEnd) readyLocked() uint32 {
 		if p.readers == 0 {
 			return abi.EPOLLERR | abi.EPOLLOUT | abi.EPOLLWRNORM
 		}
-		if p.size-len(p.buf) >= pipeBuf {
+		if p.size-p.n >= pipeBuf {
 			r |= abi.EPOLLOUT | abi.EPOLLWRNORM
 		}
 		return r
 	}
-	if len(p.buf) > 0 {
+	if p.n > 0 {
 		r |= abi.EPOLLIN | abi.EPOLLRDNORM
 	}
 	if p.writers == 0 {
@@ -143,13 +144,55 @@ func (p *pipe) notifyLocked() {
 	}
 }
 
+// put appends b, which fits (p.n+len(b) <= p.size), to the ring.
+//
+// Preconditions: Kernel.mu is held.
+func (p *pipe) put(b []byte) {
+	if need := p.n + len(b); need > len(p.ring) {
+		grown := max(len(p.ring)*2, pipeBuf)
+		for grown < need {
+			grown *= 2
+		}
+		p.resize(min(grown, p.size))
+	}
+	tail := (p.head + p.n) % len(p.ring)
+	c := copy(p.ring[tail:], b)
+	copy(p.ring, b[c:])
+	p.n += len(b)
+}
+
+// take moves up to len(dst) bytes from the front of the ring into dst.
+//
+// Preconditions: Kernel.mu is held.
+func (p *pipe) take(dst []byte) int {
+	n := min(len(dst), p.n)
+	c := copy(dst[:n], p.ring[p.head:min(p.head+n, len(p.ring))])
+	copy(dst[c:n], p.ring)
+	p.head = (p.head + n) % max(len(p.ring), 1)
+	p.n -= n
+	if p.n == 0 {
+		p.head = 0
+	}
+	return n
+}
+
+// resize makes the ring size bytes (at least p.n), keeping its contents.
+//
+// Preconditions: Kernel.mu is held.
+func (p *pipe) resize(size int) {
+	r := make([]byte, size)
+	n := p.n
+	p.take(r)
+	p.ring, p.head, p.n = r, 0, n
+}
+
 // Ioctl answers FIONREAD: the bytes waiting to be read.
 func (e *pipeEnd) Ioctl(f *vfs.File, io vfs.IOCtx, req uint32, arg uint64) (uint64, abi.Errno) {
 	if req != abi.FIONREAD {
 		return 0, abi.ENOTTY
 	}
 	e.p.k.mu.Lock()
-	n := len(e.p.buf)
+	n := e.p.n
 	e.p.k.mu.Unlock()
 	var b [4]byte
 	binary.LittleEndian.PutUint32(b[:], uint32(n))
@@ -169,7 +212,7 @@ func (e *pipeEnd) ReadTask(t *Task, f *vfs.File, dst []byte) (int, abi.Errno) {
 	k := p.k
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	for len(p.buf) == 0 {
+	for p.n == 0 {
 		if p.writers == 0 {
 			return 0, 0
 		}
@@ -183,8 +226,7 @@ func (e *pipeEnd) ReadTask(t *Task, f *vfs.File, dst []byte) (int, abi.Errno) {
 			return 0, ERESTARTSYS
 		}
 	}
-	n := copy(dst, p.buf)
-	p.buf = append(p.buf[:0], p.buf[n:]...)
+	n := p.take(dst)
 	k.wakeAllLocked(&p.wq)
 	p.notifyLocked()
 	return n, 0
@@ -212,14 +254,14 @@ func (e *pipeEnd) WriteTask(t *Task, f *vfs.File, src []byte) (int, abi.Errno) {
 			}
 			return 0, abi.EPIPE
 		}
-		room := p.size - len(p.buf)
+		room := p.size - p.n
 		need := len(src) - done
 		if len(src) <= pipeBuf && room < need {
 			room = 0 // an atomic write waits for room for all of it
 		}
 		if room > 0 {
 			n := min(room, need)
-			p.buf = append(p.buf, src[done:done+n]...)
+			p.put(src[done : done+n])
 			done += n
 			k.wakeAllLocked(&p.rq)
 			p.notifyLocked()
@@ -281,10 +323,11 @@ func (t *Task) SetPipeSize(f *vfs.File, n int) (int, abi.Errno) {
 	k := e.p.k
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if size < len(e.p.buf) {
+	if size < e.p.n {
 		return 0, abi.EBUSY
 	}
 	e.p.size = size
+	e.p.resize(min(len(e.p.ring), size))
 	k.wakeAllLocked(&e.p.wq)
 	return size, 0
 }

@@ -60,6 +60,8 @@ type Task struct {
 	// The hart's registers and caches; only the task's own goroutine touches them.
 	Hart *cpu.Hart
 
+	iobuf []byte // IOBuf's scratch; only the task's own goroutine touches it
+
 	// kernelMain, when set, is what the task runs instead of guest code:
 	// vessel's built-in init.
 	kernelMain func(t *Task)
@@ -180,4 +182,14 @@ func (t *Task) FSContext() *vfs.Context { return t.FS }
 // with: the filesystem ids and the supplementary groups (vfs.Caller).
 func (t *Task) FSCreds() vfs.Creds {
 	return vfs.Creds{UID: t.Creds.FSUID, GID: t.Creds.FSGID, Groups: t.Creds.Groups}
+}
+
+// IOBuf returns a scratch buffer of n bytes for moving data between guest
+// memory and a file within one system call, so that reads and writes do not
+// allocate. Its contents are garbage; it is the task's until its next call.
+func (t *Task) IOBuf(n int) []byte {
+	if cap(t.iobuf) < n {
+		t.iobuf = make([]byte, n)
+	}
+	return t.iobuf[:n]
 }

@@ -104,7 +104,7 @@ func sysPread64(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 // read is dropped, as Linux returns the partial count.
 func readInto(t *kernel.Task, addr, count uint64, read func([]byte) (int, abi.Errno), stream bool) (uint64, abi.Errno) {
 	count = min(count, maxRW)
-	buf := make([]byte, min(count, ioChunk))
+	buf := t.IOBuf(int(min(count, ioChunk)))
 	var done uint64
 	for done < count || count == 0 {
 		b := buf[:min(count-done, uint64(len(buf)))]
@@ -168,7 +168,7 @@ func sysPwrite64(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 // count so far.
 func writeFrom(t *kernel.Task, addr, count uint64, write func([]byte) (int, abi.Errno)) (uint64, abi.Errno) {
 	count = min(count, maxRW)
-	buf := make([]byte, min(count, ioChunk))
+	buf := t.IOBuf(int(min(count, ioChunk)))
 	var done uint64
 	for done < count || count == 0 {
 		b := buf[:min(count-done, uint64(len(buf)))]
