@@ -166,6 +166,7 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "pipes"},
 		{name: "fifo"},
 		{name: "locks"},
+		{name: "splice"},
 		{name: "sigwait"},
 		{name: "timers"},
 		{name: "signalfd"},

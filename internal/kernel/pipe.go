@@ -331,3 +331,48 @@ func (t *Task) SetPipeSize(f *vfs.File, n int) (int, abi.Errno) {
 	k.wakeAllLocked(&e.p.wq)
 	return size, 0
 }
+
+// IsPipe reports whether f is an end of a pipe or FIFO, as splice and tee
+// require.
+func IsPipe(f *vfs.File) bool {
+	_, ok := f.Impl().(*pipeEnd)
+	return ok
+}
+
+// Tee is tee(2): up to n bytes at the front of pipe in are copied into pipe
+// out without being consumed. It waits for in to have data (unless
+// nonblock: EAGAIN) and returns 0 at end of file; the write into out waits
+// for room as a write does.
+func (t *Task) Tee(in, out *vfs.File, n int, nonblock bool) (int, abi.Errno) {
+	ie, ok1 := in.Impl().(*pipeEnd)
+	oe, ok2 := out.Impl().(*pipeEnd)
+	if !ok1 || !ok2 || ie.p == oe.p || !ie.reads() || !oe.writes() {
+		return 0, abi.EINVAL
+	}
+	p := ie.p
+	k := p.k
+	k.mu.Lock()
+	for p.n == 0 {
+		if p.writers == 0 {
+			k.mu.Unlock()
+			return 0, 0
+		}
+		if nonblock || in.Flags()&abi.O_NONBLOCK != 0 {
+			k.mu.Unlock()
+			return 0, abi.EAGAIN
+		}
+		switch t.sleepLocked(&p.rq, zeroTime) {
+		case interrupted:
+			k.mu.Unlock()
+			return 0, abi.EINTR
+		case signalled:
+			k.mu.Unlock()
+			return 0, ERESTARTSYS
+		}
+	}
+	buf := t.IOBuf(min(n, p.n))
+	c := copy(buf, p.ring[p.head:min(p.head+len(buf), len(p.ring))])
+	copy(buf[c:], p.ring)
+	k.mu.Unlock()
+	return oe.WriteTask(t, out, buf)
+}

@@ -52,14 +52,18 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_IOCTL:       {"ioctl", sysIoctl, a{fFD, fHex, fHex}, fInt, Partial, "TCGETS and TIOCGWINSZ on terminals, FIOCLEX, FIONCLEX, FIONBIO"},
 
 	// Pipes and readiness.
-	abi.SYS_PIPE2:         {"pipe2", sysPipe2, a{fPtr, fOpenFlags}, fInt, Partial, "no O_DIRECT (packet) pipes"},
-	abi.SYS_EVENTFD2:      {"eventfd2", sysEventfd2, a{fUint, fHex}, fFD, Full, ""},
-	abi.SYS_PPOLL:         {"ppoll", sysPpoll, a{fPtr, fUint, fPtr, fPtr, fUint}, fInt, Partial, "host terminals and pipes are polled every 10 ms while waited for"},
-	abi.SYS_PSELECT6:      {"pselect6", sysPselect6, a{fInt32, fPtr, fPtr, fPtr, fPtr, fPtr}, fInt, Partial, "host terminals and pipes are polled every 10 ms while waited for"},
-	abi.SYS_EPOLL_CREATE1: {"epoll_create1", sysEpollCreate1, a{fHex}, fFD, Full, ""},
-	abi.SYS_EPOLL_CTL:     {"epoll_ctl", sysEpollCtl, a{fFD, fInt32, fFD, fPtr}, fInt, Partial, "host terminals and pipes are polled every 10 ms while waited for"},
-	abi.SYS_EPOLL_PWAIT:   {"epoll_pwait", sysEpollPwait, a{fFD, fPtr, fInt32, fInt32, fPtr, fUint}, fInt, Full, ""},
-	abi.SYS_EPOLL_PWAIT2:  {"epoll_pwait2", sysEpollPwait2, a{fFD, fPtr, fInt32, fPtr, fPtr, fUint}, fInt, Full, ""},
+	abi.SYS_PIPE2:           {"pipe2", sysPipe2, a{fPtr, fOpenFlags}, fInt, Partial, "no O_DIRECT (packet) pipes"},
+	abi.SYS_SENDFILE:        {"sendfile", sysSendfile, a{fFD, fFD, fPtr, fUint}, fInt, Full, "through a buffer, not the page cache"},
+	abi.SYS_SPLICE:          {"splice", sysSplice, a{fFD, fPtr, fFD, fPtr, fUint, fHex}, fInt, Partial, "through a buffer; SPLICE_F_NONBLOCK only as the descriptors' O_NONBLOCK"},
+	abi.SYS_TEE:             {"tee", sysTee, a{fFD, fFD, fUint, fHex}, fInt, Full, ""},
+	abi.SYS_COPY_FILE_RANGE: {"copy_file_range", sysCopyFileRange, a{fFD, fPtr, fFD, fPtr, fUint, fHex}, fInt, Full, "through a buffer"},
+	abi.SYS_EVENTFD2:        {"eventfd2", sysEventfd2, a{fUint, fHex}, fFD, Full, ""},
+	abi.SYS_PPOLL:           {"ppoll", sysPpoll, a{fPtr, fUint, fPtr, fPtr, fUint}, fInt, Partial, "host terminals and pipes are polled every 10 ms while waited for"},
+	abi.SYS_PSELECT6:        {"pselect6", sysPselect6, a{fInt32, fPtr, fPtr, fPtr, fPtr, fPtr}, fInt, Partial, "host terminals and pipes are polled every 10 ms while waited for"},
+	abi.SYS_EPOLL_CREATE1:   {"epoll_create1", sysEpollCreate1, a{fHex}, fFD, Full, ""},
+	abi.SYS_EPOLL_CTL:       {"epoll_ctl", sysEpollCtl, a{fFD, fInt32, fFD, fPtr}, fInt, Partial, "host terminals and pipes are polled every 10 ms while waited for"},
+	abi.SYS_EPOLL_PWAIT:     {"epoll_pwait", sysEpollPwait, a{fFD, fPtr, fInt32, fInt32, fPtr, fUint}, fInt, Full, ""},
+	abi.SYS_EPOLL_PWAIT2:    {"epoll_pwait2", sysEpollPwait2, a{fFD, fPtr, fInt32, fPtr, fPtr, fUint}, fInt, Full, ""},
 
 	// Memory.
 	abi.SYS_BRK:      {"brk", sysBrk, a{fPtr}, fHex, Full, ""},
