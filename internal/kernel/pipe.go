@@ -18,8 +18,8 @@ type pipe struct {
 	k        *Kernel
 	ring     []byte // the bytes not yet read: n of them from head, wrapping; grown up to size as needed
 	head, n  int
-	readers  int    // open read ends
-	writers  int    // open write ends
+	readers  int // open read ends
+	writers  int // open write ends
 	rq, wq   waitQueue
 	watching []*epollFile
 	ino      uint64
