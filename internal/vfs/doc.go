@@ -5,16 +5,34 @@
 //
 // # Design
 //
-// An FS is the guest's tree. This slice has one kind: a host directory that
-// becomes the guest's "/" (NewHostFS). Every path a guest names — absolute or
-// relative, with "..", with symbolic links absolute or relative — is resolved
-// inside that directory and never leaves it. Resolution is done by the host
-// kernel with openat2(2) and RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS relative
-// to an O_PATH descriptor of the root, or, where openat2 is missing, by an
-// in-process walk (walk.go) with the same guarantee: one component at a time
-// with O_PATH|O_NOFOLLOW, symbolic links read and expanded by vessel, ".."
-// at the root staying at the root, 40 links at most (ELOOP). Both give the
-// same answers; the tests run one table against both.
+// An FS is the guest's tree: a host directory that becomes the guest's "/"
+// (NewHostFS), with vessel's own filesystems mounted over it (mount.go):
+// devfs at /dev, tmpfs at /dev/shm and /tmp, procfs at /proc, sysfs at
+// /sys. Every path a guest names — absolute or relative, with "..", with
+// symbolic links absolute or relative — is resolved inside the root and
+// never leaves it.
+//
+// In the host tree, resolution is done by the host kernel with openat2(2)
+// and RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS relative to an O_PATH
+// descriptor of the root, whenever the path, read lexically, stays out of
+// every mount. While mounts exist openat2 is also told RESOLVE_NO_SYMLINKS,
+// since a link could lead into one, and a lookup that meets a link (ELOOP)
+// is redone by vessel's own walk (walk.go). The walk is used as well for a
+// lookup that starts in or crosses into a mount, and for every lookup on a
+// host without openat2: one component at a time, with O_PATH|O_NOFOLLOW in
+// the host tree and Lookup on nodes elsewhere, symbolic links read and
+// expanded by vessel, ".." at the root staying at the root, 40 links at
+// most (ELOOP). It keeps the canonical guest path of where it stands, and a
+// path that is a mount point stands on the mounted filesystem's root. The
+// tests run one table against openat2, the walk, and openat2 with a mount.
+//
+// vessel's own filesystems are trees of Nodes (node.go): tmpfs (tmpfs.go)
+// keeps files in memory with owners, modes and times checked against the
+// caller's credentials (a Caller: the kernel's task); devfs is a tmpfs of
+// device nodes, opened through the FS's device table (devices.go) by device
+// number; FIFOs, wherever they are, open through the kernel's pipes
+// (FIFOOpen); procfs (package procfs) answers from kernel state and gives
+// magic links that jump to an open File.
 //
 // A relative lookup first tries openat2 with RESOLVE_BENEATH from the
 // starting directory's own host descriptor, which is exact even when that
@@ -31,8 +49,9 @@
 // the status flags, the offset and a reference count, shared by every
 // descriptor that dup(2), fork(2) or SCM_RIGHTS makes from it. What a File
 // does is its FileImpl: host files (host_file.go), vessel's own standard
-// streams (host_stream.go), and later tmpfs, devfs, pipes and /proc files,
-// each an implementation of the same interface. Regular host files are read
+// streams (host_stream.go), tmpfs files and directories, devices, and the
+// kernel's pipes, sockets and /proc files, each an implementation of the
+// same interface. Regular host files are read
 // and written with pread/pwrite at the File's offset, so the offset is
 // vessel's and fork/dup share it exactly as Linux does.
 //
@@ -68,6 +87,9 @@
 //	File.posMu                serialises offset users (read, write, lseek,
 //	                          getdents) of positioned files; held across the
 //	                          impl call, so impl locks come after it
+//	FS.mountMu, Tmpfs.mu,     leaves: the mount table, device table and
+//	File.hookMu               hooks; one tmpfs's tree for one operation; a
+//	                          File's release hooks
 //
 // # Invariants
 //
