@@ -1,6 +1,8 @@
 package vfs
 
 import (
+	"strconv"
+
 	"vessel/internal/abi"
 )
 
@@ -38,15 +40,16 @@ func (fs *FS) withTarget(c Caller, dir *File, path string, follow, emptyPath boo
 	return abi.EOPNOTSUPP
 }
 
-// openNode opens node t for I/O as open(2) with flags asks (may_open).
-func (fs *FS) openNode(c Caller, t target, flags uint32) (*File, abi.Errno) {
+// openNode opens node t for I/O as open(2) with flags asks (may_open);
+// mode is O_TMPFILE's.
+func (fs *FS) openNode(c Caller, t target, flags, mode uint32) (*File, abi.Errno) {
 	var st abi.Stat_t
 	if e := statNode(c, t.mnt, t.node, &st); e != 0 {
 		return nil, e
 	}
 	typ := st.Mode & abi.S_IFMT
 	if flags&abi.O_TMPFILE == abi.O_TMPFILE {
-		return nil, abi.EOPNOTSUPP
+		return fs.openTmpfile(c, t, typ, flags, mode)
 	}
 	if flags&abi.O_DIRECTORY != 0 && typ != abi.S_IFDIR {
 		return nil, abi.ENOTDIR
@@ -113,13 +116,52 @@ func (fs *FS) openNode(c Caller, t target, flags uint32) (*File, abi.Errno) {
 	return f, 0
 }
 
+// TmpfileDir is a directory that can hold unnamed files (O_TMPFILE).
+type TmpfileDir interface {
+	// CreateTmpfile makes a regular file with no name, which linkat may
+	// give one unless excl (O_EXCL).
+	CreateTmpfile(c Caller, mode uint32, excl bool) (Node, abi.Errno)
+}
+
+// openTmpfile is open(2) with O_TMPFILE on directory t: an unnamed regular
+// file, open for writing (EINVAL otherwise), where the filesystem has them
+// (EOPNOTSUPP).
+func (fs *FS) openTmpfile(c Caller, t target, typ, flags, mode uint32) (*File, abi.Errno) {
+	if typ != abi.S_IFDIR {
+		return nil, abi.ENOTDIR
+	}
+	if acc := flags & abi.O_ACCMODE; acc != abi.O_WRONLY && acc != abi.O_RDWR {
+		return nil, abi.EINVAL
+	}
+	td, ok := t.node.(TmpfileDir)
+	if !ok {
+		return nil, abi.EOPNOTSUPP
+	}
+	if e := mayChangeDir(c, t.node); e != 0 {
+		return nil, e
+	}
+	n, e := td.CreateTmpfile(c, abi.S_IFREG|mode&0o7777, flags&abi.O_EXCL != 0)
+	if e != 0 {
+		return nil, e
+	}
+	impl, e := n.Open(c, flags)
+	if e != 0 {
+		return nil, e
+	}
+	var st abi.Stat_t
+	n.Stat(c, &st)
+	f := NewFile(impl, flags&^abi.O_TMPFILE|abi.O_LARGEFILE, joinPath(t.path, "#"+strconv.FormatUint(st.Ino, 10)+" (deleted)"))
+	f.mnt, f.node = t.mnt, n
+	return f, 0
+}
+
 // reopen is open(2) through a magic link to File f (its reference passes
 // to reopen): a host file is opened anew through its descriptor, a node
 // anew, and a pipe or another kind that can be by its Reopen.
 func (fs *FS) reopen(c Caller, f *File, flags uint32, path string) (*File, abi.Errno) {
 	defer f.DecRef()
 	if f.node != nil {
-		return fs.openNode(c, target{fd: -1, mnt: f.mnt, node: f.node, path: f.path}, flags)
+		return fs.openNode(c, target{fd: -1, mnt: f.mnt, node: f.node, path: f.path}, flags, 0)
 	}
 	if h, ok := hostFileOf(f); ok {
 		if flags&abi.O_PATH != 0 {

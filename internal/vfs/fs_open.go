@@ -71,7 +71,7 @@ func (fs *FS) Openat(c Caller, dir *File, path string, flags, mode uint32) (*Fil
 	case t.file != nil:
 		return fs.reopen(c, t.file, flags, t.path)
 	case t.node != nil:
-		return fs.openNode(c, t, flags)
+		return fs.openNode(c, t, flags, mode)
 	}
 	fd, gpath := t.fd, t.path
 	if fix {

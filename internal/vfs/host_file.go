@@ -3,6 +3,7 @@ package vfs
 import (
 	"encoding/binary"
 	"math"
+	"slices"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -30,6 +31,12 @@ type hostFile struct {
 type dirState struct {
 	buf     []byte
 	pending []Dirent
+	// Mount points just below the directory that the host directory lacks
+	// (the guest's root need not have /proc or /dev), listed at its end
+	// unless the host listed them: names not yet seen, and whether they
+	// were given out.
+	mounts    []string
+	mountsOut bool
 }
 
 // newHostFile wraps fd, which resolution opened with the guest flags
@@ -188,6 +195,9 @@ func (h *hostFile) Getdents64(f *File, dst []byte, pos *int64) (int, abi.Errno) 
 		return 0, abi.ENOTDIR
 	}
 	d := &h.dir
+	if *pos == 0 {
+		d.mounts, d.mountsOut = h.fs.mountsBelow(f.Path()), false
+	}
 	filled := 0
 	for {
 		if len(d.pending) == 0 {
@@ -196,6 +206,13 @@ func (h *hostFile) Getdents64(f *File, dst []byte, pos *int64) (int, abi.Errno) 
 					return filled, 0
 				}
 				return 0, e
+			}
+			if len(d.pending) == 0 && len(d.mounts) > 0 && !d.mountsOut {
+				// The end of the host's listing: the mount points it lacked.
+				for i, name := range d.mounts {
+					d.pending = append(d.pending, Dirent{Ino: uint64(i + 1), Off: mountCookie - int64(len(d.mounts)-1-i), Type: abi.DT_DIR, Name: name})
+				}
+				d.mountsOut = true
 			}
 			if len(d.pending) == 0 {
 				return filled, 0 // end of directory
@@ -237,6 +254,9 @@ func (h *hostFile) fillDir() abi.Errno {
 	// 0 d_ino u64 | 8 d_off i64 | 16 d_reclen u16 | 18 d_type u8 | 19 d_name
 	b := d.buf[:n]
 	d.pending = d.pending[:0]
+	if n == 0 {
+		return 0
+	}
 	for len(b) >= direntHeader {
 		reclen := int(binary.NativeEndian.Uint16(b[16:]))
 		if reclen < direntHeader || reclen > len(b) {
@@ -252,6 +272,9 @@ func (h *hostFile) fillDir() abi.Errno {
 			Type: guestDirentType(b[18]),
 			Name: string(name),
 		})
+		if i := slices.Index(d.mounts, string(name)); i >= 0 {
+			d.mounts = slices.Delete(d.mounts, i, i+1)
+		}
 		b = b[reclen:]
 	}
 	return 0

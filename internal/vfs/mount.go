@@ -2,6 +2,7 @@ package vfs
 
 import (
 	"fmt"
+	"math"
 	pathpkg "path"
 	"slices"
 	"strings"
@@ -132,6 +133,22 @@ func (fs *FS) crossesMount(base, p string) bool {
 // under reports whether path p is dir or below it.
 func under(p, dir string) bool {
 	return p == dir || strings.HasPrefix(p, dir) && (dir == "/" || p[len(dir)] == '/')
+}
+
+// mountCookie is the d_off of the last mount point a host directory's
+// listing adds; the ones before it count down from it.
+const mountCookie = math.MaxInt64
+
+// mountsBelow returns the names of the mount points directly below
+// directory dir (a guest path).
+func (fs *FS) mountsBelow(dir string) []string {
+	var names []string
+	for _, m := range fs.mountList() {
+		if parent, name := pathpkg.Split(m.point); pathpkg.Clean(parent) == dir && name != "" {
+			names = append(names, name)
+		}
+	}
+	return names
 }
 
 // isMountPoint reports whether canonical path p is a mount point (or the

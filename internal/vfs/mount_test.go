@@ -2,6 +2,11 @@ package vfs
 
 import (
 	"bytes"
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"vessel/internal/abi"
@@ -206,4 +211,65 @@ func errOf(e abi.Errno) error {
 		return nil
 	}
 	return e
+}
+
+// TestMountsListed checks that a mount point the host directory lacks is
+// listed in it, once, and one it has is not listed twice.
+func TestMountsListed(t *testing.T) {
+	fs, c := mountedFS(t, "openat2")
+	must(t, os.Mkdir(filepath.Join(fs.HostRoot(), "tmp"), 0o755)) // present on the host too
+	root := open(t, fs, c, nil, "/", abi.O_RDONLY|abi.O_DIRECTORY, 0)
+	var names []string
+	buf := make([]byte, 100) // a few entries per call
+	for {
+		n, e := root.Getdents64(buf)
+		if e != 0 {
+			t.Fatalf("getdents64: %v", e)
+		}
+		if n == 0 {
+			break
+		}
+		for b := buf[:n]; len(b) > 0; {
+			reclen := int(binary.LittleEndian.Uint16(b[16:]))
+			names = append(names, strings.TrimRight(string(b[19:reclen]), "\x00"))
+			b = b[reclen:]
+		}
+	}
+	slices.Sort(names)
+	want := []string{".", "..", "dev", "etc", "home", "tmp", "todev", "tolink", "up"}
+	if !slices.Equal(names, want) {
+		t.Errorf("ls /: got %v, want %v", names, want)
+	}
+}
+
+func TestTmpfile(t *testing.T) {
+	fs, c := mountedFS(t, "openat2")
+	f, e := fs.Openat(c, nil, "/tmp", abi.O_TMPFILE|abi.O_RDWR, 0o600)
+	if e != 0 {
+		t.Fatalf("O_TMPFILE: %v", e)
+	}
+	defer f.DecRef()
+	f.Write([]byte("unnamed"))
+	var st abi.Stat_t
+	if f.Stat(&st); st.Nlink != 0 || st.Mode != abi.S_IFREG|0o600 {
+		t.Errorf("an O_TMPFILE file: nlink %d mode %#o", st.Nlink, st.Mode)
+	}
+	if e := fs.Linkat(c, f, "", nil, "/tmp/named", abi.AT_EMPTY_PATH); e != 0 {
+		t.Fatalf("linkat: %v", e)
+	}
+	g := open(t, fs, c, nil, "/tmp/named", abi.O_RDONLY, 0)
+	if got := readAll(t, g); got != "unnamed" {
+		t.Errorf("read through its new name: %q", got)
+	}
+	x, e := fs.Openat(c, nil, "/tmp", abi.O_TMPFILE|abi.O_RDWR|abi.O_EXCL, 0o600)
+	if e != 0 {
+		t.Fatal(e)
+	}
+	defer x.DecRef()
+	if e := fs.Linkat(c, x, "", nil, "/tmp/never", abi.AT_EMPTY_PATH); e != abi.ENOENT {
+		t.Errorf("linkat of an O_EXCL tmpfile: got %v, want ENOENT", e)
+	}
+	if _, e := fs.Openat(c, nil, "/tmp", abi.O_TMPFILE|abi.O_RDONLY, 0o600); e != abi.EINVAL {
+		t.Errorf("O_TMPFILE read-only: got %v, want EINVAL", e)
+	}
 }

@@ -65,8 +65,9 @@ type tmpNode struct {
 	entries map[string]*tmpNode
 	parent  *tmpNode
 
-	data   []byte // regular files
-	target string // symbolic links
+	data     []byte // regular files
+	target   string // symbolic links
+	linkable bool   // an O_TMPFILE file that linkat may still name
 }
 
 func (t *Tmpfs) stamp() abi.Timespec {
@@ -196,6 +197,21 @@ func (n *tmpNode) Create(c Caller, name string, mode uint32, rdev uint64, target
 	return c2, 0
 }
 
+// CreateTmpfile makes an unnamed regular file (O_TMPFILE) owned by the
+// caller, which linkat may give a name unless excl.
+func (n *tmpNode) CreateTmpfile(c Caller, mode uint32, excl bool) (Node, abi.Errno) {
+	cr := c.FSCreds()
+	n.fs.mu.Lock()
+	defer n.fs.mu.Unlock()
+	if n.nlink == 0 {
+		return nil, abi.ENOENT
+	}
+	f := n.fs.newNode(abi.S_IFREG|mode&0o7777, cr.UID, cr.GID)
+	f.nlink = 0
+	f.linkable = !excl
+	return f, 0
+}
+
 // addLocked enters c as name and stamps the directory.
 //
 // Preconditions: fs.mu is held.
@@ -235,9 +251,10 @@ func (n *tmpNode) Link(_ Caller, name string, o Node) abi.Errno {
 	if c.typ() == abi.S_IFDIR {
 		return abi.EPERM
 	}
-	if c.nlink == 0 {
+	if c.nlink == 0 && !c.linkable {
 		return abi.ENOENT // linkat of an unlinked file (not O_TMPFILE)
 	}
+	c.linkable = false
 	c.nlink++
 	c.ctime = n.fs.stamp()
 	n.addLocked(name, c)
