@@ -167,6 +167,7 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "fifo"},
 		{name: "locks"},
 		{name: "splice"},
+		{name: "cpuclock"},
 		{name: "sigwait"},
 		{name: "timers"},
 		{name: "signalfd"},

@@ -127,13 +127,19 @@ func (t *Task) checkCPUTimers() {
 		k.sendLocked(g, nil, SigInfo{Signo: c.sig, Code: abi.SI_KERNEL}, false)
 		c.ct.rearm(c.now)
 	}
+	timers := make([]*posixTimer, 0, len(g.posixTimers)+len(g.cpuWatchers))
 	for _, id := range sortedTimerIDs(g.posixTimers) {
-		pt := g.posixTimers[id]
+		if pt := g.posixTimers[id]; pt.watched == nil {
+			timers = append(timers, pt)
+		}
+	}
+	timers = append(timers, g.cpuWatchers...)
+	for _, pt := range timers {
 		if pt.cpu.deadline == 0 || pt.clock == abi.CLOCK_THREAD_CPUTIME_ID && pt.owner != t {
 			continue
 		}
-		if now := pt.cpuNowLocked(g); now >= pt.cpu.deadline {
-			k.fireLocked(g, pt)
+		if now := pt.cpuNowLocked(); now >= pt.cpu.deadline {
+			k.fireLocked(pt.g, pt)
 			pt.cpu.rearm(now)
 		}
 	}
@@ -157,6 +163,7 @@ func sortedTimerIDs(m map[int32]*posixTimer) []int32 {
 
 // posixTimer is a timer of timer_create(2).
 type posixTimer struct {
+	g      *ThreadGroup // the process it belongs to
 	id     int32
 	clock  int32 // its clock id, for TIMER_ABSTIME
 	notify int   // SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD_ID
@@ -166,6 +173,9 @@ type posixTimer struct {
 	timer  realTimer // on a wall clock
 	cpu    cpuTimer  // on CLOCK_PROCESS_CPUTIME_ID or CLOCK_THREAD_CPUTIME_ID
 	owner  *Task     // whose CPU time CLOCK_THREAD_CPUTIME_ID counts
+	// watched is the other process whose CPU time a process CPU clock
+	// counts (clock_getcpuclockid of another pid); nil for g itself.
+	watched *ThreadGroup
 
 	// Expiries while the last signal is still pending are counted, not
 	// sent (Linux's it_overrun); the count goes with the signal when it is
@@ -176,11 +186,22 @@ type posixTimer struct {
 }
 
 // cpuNowLocked is the timer's CPU clock now, in virtual nanoseconds.
-func (pt *posixTimer) cpuNowLocked(g *ThreadGroup) uint64 {
+func (pt *posixTimer) cpuNowLocked() uint64 {
 	if pt.clock == abi.CLOCK_THREAD_CPUTIME_ID {
 		return pt.owner.UserInsns + pt.owner.SysNanos
 	}
-	return g.cpuUser.Load() + g.cpuSys.Load()
+	return pt.clockGroup().cpuUser.Load() + pt.clockGroup().cpuSys.Load()
+}
+
+// clockGroup is the process whose running advances the timer's CPU clock.
+func (pt *posixTimer) clockGroup() *ThreadGroup {
+	switch {
+	case pt.watched != nil:
+		return pt.watched
+	case pt.clock == abi.CLOCK_THREAD_CPUTIME_ID:
+		return pt.owner.tg
+	}
+	return pt.g
 }
 
 // isCPUClock reports whether clock id counts CPU time.
@@ -237,6 +258,11 @@ func (g *ThreadGroup) cpuTimersArmedLocked() bool {
 		return true
 	}
 	for _, pt := range g.posixTimers {
+		if pt.cpu.deadline != 0 && pt.watched == nil {
+			return true
+		}
+	}
+	for _, pt := range g.cpuWatchers {
 		if pt.cpu.deadline != 0 {
 			return true
 		}
@@ -244,15 +270,30 @@ func (g *ThreadGroup) cpuTimersArmedLocked() bool {
 	return false
 }
 
-// TimerCreate is timer_create(2) on a wall clock or a CPU-time clock of
-// the caller (CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID): notify is SIGEV_SIGNAL,
-// SIGEV_NONE or SIGEV_THREAD_ID (tid a thread of the caller's process).
-// With valueIsID (a NULL sigevent) the signal's value is the timer's id.
-func (t *Task) TimerCreate(clock int32, notify, signo int, value uint64, tid int32, valueIsID bool) (int32, abi.Errno) {
+// TimerCreate is timer_create(2) on a wall clock or a CPU-time clock
+// (CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID) of the caller, or,
+// with pid not 0, of process pid or of the caller's thread pid (the
+// clocks of clock_getcpuclockid and pthread_getcpuclockid; EINVAL for
+// another process's thread, ESRCH for no such process). notify is
+// SIGEV_SIGNAL, SIGEV_NONE or SIGEV_THREAD_ID (tid a thread of the
+// caller's process). With valueIsID (a NULL sigevent) the signal's value is
+// the timer's id.
+func (t *Task) TimerCreate(clock, pid int32, notify, signo int, value uint64, tid int32, valueIsID bool) (int32, abi.Errno) {
 	k := t.k
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	pt := &posixTimer{clock: clock, notify: notify, signo: signo, value: value, owner: t}
+	pt := &posixTimer{g: t.tg, clock: clock, notify: notify, signo: signo, value: value, owner: t}
+	if pid != 0 {
+		x, e := t.clockTaskLocked(clock, pid)
+		if e != 0 {
+			return 0, e
+		}
+		if clock == abi.CLOCK_THREAD_CPUTIME_ID {
+			pt.owner = x
+		} else if x.tg != t.tg {
+			pt.watched = x.tg
+		}
+	}
 	switch notify {
 	case abi.SIGEV_NONE:
 	case abi.SIGEV_SIGNAL, abi.SIGEV_THREAD_ID:
@@ -282,7 +323,56 @@ func (t *Task) TimerCreate(clock int32, notify, signo int, value uint64, tid int
 		pt.value = uint64(pt.id)
 	}
 	g.posixTimers[pt.id] = pt
+	if pt.watched != nil {
+		pt.watched.cpuWatchers = append(pt.watched.cpuWatchers, pt)
+	}
 	return pt.id, 0
+}
+
+// clockTaskLocked finds whose CPU clock pid names: a process (its leader)
+// for a process clock, a thread of the caller's process for a thread clock.
+//
+// Preconditions: Kernel.mu is held.
+func (t *Task) clockTaskLocked(clock, pid int32) (*Task, abi.Errno) {
+	x := t.k.tasks[pid]
+	switch {
+	case x == nil:
+		return nil, abi.ESRCH
+	case clock == abi.CLOCK_THREAD_CPUTIME_ID && x.tg != t.tg:
+		return nil, abi.EINVAL
+	case clock == abi.CLOCK_PROCESS_CPUTIME_ID && x.tg.Leader != x:
+		return nil, abi.EINVAL
+	}
+	return x, 0
+}
+
+// CPUClock is clock_gettime on the CPU-time clock of process pid (or, for
+// CLOCK_THREAD_CPUTIME_ID, of the caller's thread pid): its user and
+// system time in nanoseconds.
+func (t *Task) CPUClock(clock, pid int32) (time.Duration, abi.Errno) {
+	k := t.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	x, e := t.clockTaskLocked(clock, pid)
+	if e != 0 {
+		return 0, e
+	}
+	u := x.threadUsage()
+	if clock == abi.CLOCK_PROCESS_CPUTIME_ID {
+		u = x.tg.usageLocked()
+	}
+	return time.Duration(u.UserNanos + u.SysNanos), 0
+}
+
+// unwatchLocked takes pt off the watch list of the process whose clock it
+// counts.
+//
+// Preconditions: Kernel.mu is held.
+func (pt *posixTimer) unwatchLocked() {
+	if w := pt.watched; w != nil {
+		w.cpuWatchers = slices.DeleteFunc(w.cpuWatchers, func(x *posixTimer) bool { return x == pt })
+		w.cpuTimers.Store(w.cpuTimersArmedLocked())
+	}
 }
 
 // timerLocked finds the caller's timer id (EINVAL).
@@ -306,14 +396,15 @@ func (t *Task) TimerSet(id int32, set Itimer) (Itimer, abi.Errno) {
 	if err != 0 {
 		return Itimer{}, err
 	}
-	old := pt.settingLocked(k, t.tg)
+	old := pt.settingLocked(k)
 	g := t.tg
 	if isCPUClock(pt.clock) {
 		pt.cpu = cpuTimer{}
 		if set.Value > 0 {
-			pt.cpu = cpuTimer{deadline: pt.cpuNowLocked(g) + uint64(set.Value), interval: uint64(set.Interval)}
+			pt.cpu = cpuTimer{deadline: pt.cpuNowLocked() + uint64(set.Value), interval: uint64(set.Interval)}
 		}
-		g.cpuTimers.Store(g.cpuTimersArmedLocked())
+		cg := pt.clockGroup()
+		cg.cpuTimers.Store(cg.cpuTimersArmedLocked())
 		return old, 0
 	}
 	k.armTimerLocked(&pt.timer, set.Value, set.Interval, func() { k.fireLocked(g, pt) })
@@ -324,12 +415,12 @@ func (t *Task) TimerSet(id int32, set Itimer) (Itimer, abi.Errno) {
 // expiry and the period.
 //
 // Preconditions: Kernel.mu is held.
-func (pt *posixTimer) settingLocked(k *Kernel, g *ThreadGroup) Itimer {
+func (pt *posixTimer) settingLocked(k *Kernel) Itimer {
 	if isCPUClock(pt.clock) {
 		if pt.cpu.deadline == 0 {
 			return Itimer{Interval: time.Duration(pt.cpu.interval)}
 		}
-		return Itimer{time.Duration(max(pt.cpu.deadline-pt.cpuNowLocked(g), 1)), time.Duration(pt.cpu.interval)}
+		return Itimer{time.Duration(max(pt.cpu.deadline-pt.cpuNowLocked(), 1)), time.Duration(pt.cpu.interval)}
 	}
 	return Itimer{pt.timer.remainingLocked(k.cfg.Now()), pt.timer.interval}
 }
@@ -354,7 +445,7 @@ func (t *Task) TimerGet(id int32) (Itimer, abi.Errno) {
 	if err != 0 {
 		return Itimer{}, err
 	}
-	return pt.settingLocked(k, t.tg), 0
+	return pt.settingLocked(k), 0
 }
 
 // TimerOverrun is timer_getoverrun(2): the expiries that found the
@@ -378,6 +469,7 @@ func (t *Task) TimerDelete(id int32) abi.Errno {
 		return err
 	}
 	pt.timer.stopLocked()
+	pt.unwatchLocked()
 	delete(t.tg.posixTimers, id)
 	return 0
 }
@@ -389,6 +481,7 @@ func (g *ThreadGroup) stopTimersLocked() {
 	g.realItimer.stopLocked()
 	for id, pt := range g.posixTimers {
 		pt.timer.stopLocked()
+		pt.unwatchLocked()
 		delete(g.posixTimers, id)
 	}
 }

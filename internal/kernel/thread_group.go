@@ -42,6 +42,7 @@ type ThreadGroup struct {
 	cpuUser     atomic.Uint64
 	cpuSys      atomic.Uint64
 	posixTimers map[int32]*posixTimer
+	cpuWatchers []*posixTimer // guarded by Kernel.mu: other processes' timers on this one's CPU clocks
 	nextTimerID int32
 
 	signalfds []*signalFile // guarded by Kernel.mu

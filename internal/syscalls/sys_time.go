@@ -16,10 +16,14 @@ const monotonicBase = 1000 * time.Second
 // while the task runs.
 func clockNow(t *kernel.Task, id int32) (time.Duration, abi.Errno) {
 	k := t.Kernel()
-	if c, ok := cpuClockOfSelf(id); ok {
-		id = c
+	clock, pid, cpu, err := cpuClock(id)
+	if err != 0 {
+		return 0, err
 	}
-	switch id {
+	if cpu && pid != 0 {
+		return t.CPUClock(clock, pid)
+	}
+	switch id = clock; id {
 	case abi.CLOCK_REALTIME, abi.CLOCK_REALTIME_COARSE:
 		return time.Duration(k.Now().UnixNano()), 0
 	case abi.CLOCK_MONOTONIC, abi.CLOCK_MONOTONIC_RAW, abi.CLOCK_MONOTONIC_COARSE, abi.CLOCK_BOOTTIME:

@@ -76,28 +76,34 @@ func wallClock(id int32) bool {
 	return false
 }
 
-// cpuClockOfSelf decodes a dynamic CPU clock id (Linux's
-// MAKE_PROCESS_CPUCLOCK and MAKE_THREAD_CPUCLOCK: ~pid << 3 | thread << 2 |
-// type) that names the caller's own process or thread, as glibc passes for
-// CLOCK_PROCESS_CPUTIME_ID and CLOCK_THREAD_CPUTIME_ID; ok is false for
-// another process's clock (not yet supported) or a plain id.
-func cpuClockOfSelf(id int32) (int32, bool) {
-	if id >= 0 || ^(id>>3) != 0 {
-		return id, false
+// cpuClock decodes a dynamic CPU clock id (Linux's MAKE_PROCESS_CPUCLOCK
+// and MAKE_THREAD_CPUCLOCK: ~pid << 3 | thread << 2 | type, as glibc's
+// clock_getcpuclockid and pthread_getcpuclockid make them, and as it
+// passes for CLOCK_PROCESS_CPUTIME_ID and CLOCK_THREAD_CPUTIME_ID with pid
+// 0) into CLOCK_PROCESS_CPUTIME_ID or CLOCK_THREAD_CPUTIME_ID and the pid
+// (0: the caller). ok is false for a plain id. Every type (PROF, VIRT,
+// SCHED) counts user and system time; type 3 is EINVAL.
+func cpuClock(id int32) (clock, pid int32, ok bool, err abi.Errno) {
+	if id >= 0 {
+		return id, 0, false, 0
 	}
+	if id&3 == 3 {
+		return 0, 0, true, abi.EINVAL
+	}
+	pid = ^(id >> 3)
 	if id&4 != 0 {
-		return abi.CLOCK_THREAD_CPUTIME_ID, true
+		return abi.CLOCK_THREAD_CPUTIME_ID, pid, true, 0
 	}
-	return abi.CLOCK_PROCESS_CPUTIME_ID, true
+	return abi.CLOCK_PROCESS_CPUTIME_ID, pid, true, 0
 }
 
 // timer_create(2): sigevent is {sigev_value u64, sigev_signo i32,
 // sigev_notify i32, union {tid i32, ...}}; NULL means SIGALRM with the
 // timer's id as the value.
 func sysTimerCreate(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
-	clock := int32(a[0])
-	if c, ok := cpuClockOfSelf(clock); ok {
-		clock = c
+	clock, pid, _, err := cpuClock(int32(a[0]))
+	if err != 0 {
+		return 0, err
 	}
 	if !wallClock(clock) && clock != abi.CLOCK_PROCESS_CPUTIME_ID && clock != abi.CLOCK_THREAD_CPUTIME_ID {
 		return 0, abi.EINVAL
@@ -110,7 +116,7 @@ func sysTimerCreate(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		}
 		value, signo, notify, tid = le.Uint64(b[0:]), int(int32(le.Uint32(b[8:]))), int(int32(le.Uint32(b[12:]))), int32(le.Uint32(b[16:]))
 	}
-	id, err := t.TimerCreate(clock, notify, signo, value, tid, a[1] == 0)
+	id, err := t.TimerCreate(clock, pid, notify, signo, value, tid, a[1] == 0)
 	if err != 0 {
 		return 0, err
 	}
