@@ -168,6 +168,12 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "locks"},
 		{name: "splice"},
 		{name: "cpuclock"},
+		{name: "sysv_shm"}, // static only: a child execs argv[0]
+		{name: "sysv_msg"},
+		{name: "sysv_msg", dynamic: true},
+		{name: "sysv_sem"},
+		{name: "mq"},
+		{name: "mq", dynamic: true},
 		{name: "sigwait"},
 		{name: "timers"},
 		{name: "signalfd"},

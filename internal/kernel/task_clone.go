@@ -93,6 +93,7 @@ func (t *Task) Clone(args CloneArgs) (int32, abi.Errno) {
 		t.Hart.FlushTLBKeepCode() // the parent's private pages are now copy-on-write
 	}
 	k.useMMLocked(c.MM)
+	k.ipcCloneLocked(t, c, f) // SEM_UNDO lists (CLONE_SYSVSEM), shm attachments
 	if f&abi.CLONE_VM != 0 {
 		c.Hart.ShareCode(t.Hart) // one address space: decode its code once
 	} else {

@@ -92,6 +92,7 @@ func (t *Task) ExecAt(dir *vfs.File, p string, flags uint32, argv, envp []string
 	}
 	k.mu.Lock()
 	if old := t.MM; old != nil {
+		k.ipcDropMMLocked(t, old) // shm detach by the last user
 		k.dropMMLocked(old)
 	}
 	t.MM = as

@@ -73,6 +73,7 @@ func (t *Task) exitThread() {
 	}()
 	g := t.tg
 	t.exitRobustListLocked()
+	t.ipcExitLocked() // SEM_UNDO adjustments
 	if t.ClearChildTID != 0 && k.mmUsers[t.MM] > 1 {
 		// Linux's mm_release: a joiner waits on this word.
 		putTID(t, t.ClearChildTID, 0)
@@ -117,6 +118,7 @@ func (t *Task) exitThread() {
 func (t *Task) dropResourcesLocked() (release func()) {
 	k := t.k
 	if t.MM != nil {
+		k.ipcDropMMLocked(t, t.MM) // shm detach by the last user
 		k.dropMMLocked(t.MM)
 		t.MM = nil
 	}

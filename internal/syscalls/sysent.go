@@ -65,6 +65,28 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_EPOLL_PWAIT:     {"epoll_pwait", sysEpollPwait, a{fFD, fPtr, fInt32, fInt32, fPtr, fUint}, fInt, Full, ""},
 	abi.SYS_EPOLL_PWAIT2:    {"epoll_pwait2", sysEpollPwait2, a{fFD, fPtr, fInt32, fPtr, fPtr, fUint}, fInt, Full, ""},
 
+	// System V IPC (kernel/ipc_*.go over package ipc).
+	abi.SYS_SHMGET:     {"shmget", sysShmget, a{fHex, fUint, fOct}, fInt, Full, "SHM_HUGETLB: ENOMEM, as with no huge pages reserved"},
+	abi.SYS_SHMAT:      {"shmat", sysShmat, a{fInt32, fPtr, fOct}, fHex, Full, ""},
+	abi.SYS_SHMDT:      {"shmdt", sysShmdt, a{fPtr}, fInt, Full, ""},
+	abi.SYS_SHMCTL:     {"shmctl", sysShmctl, a{fInt32, fInt32, fPtr}, fInt, Partial, "nattch counts mappings as Linux, but pieces of one that mprotect split and rejoined count once; SHM_LOCK only marks the segment (nothing is swapped)"},
+	abi.SYS_MSGGET:     {"msgget", sysMsgget, a{fHex, fOct}, fInt, Full, ""},
+	abi.SYS_MSGSND:     {"msgsnd", sysMsgsnd, a{fInt32, fPtr, fUint, fOct}, fInt, Full, ""},
+	abi.SYS_MSGRCV:     {"msgrcv", sysMsgrcv, a{fInt32, fPtr, fUint, fInt, fOct}, fInt, Full, ""},
+	abi.SYS_MSGCTL:     {"msgctl", sysMsgctl, a{fInt32, fInt32, fPtr}, fInt, Full, ""},
+	abi.SYS_SEMGET:     {"semget", sysSemget, a{fHex, fInt32, fOct}, fInt, Full, ""},
+	abi.SYS_SEMOP:      {"semop", sysSemop, a{fInt32, fPtr, fUint}, fInt, Full, ""},
+	abi.SYS_SEMTIMEDOP: {"semtimedop", sysSemtimedop, a{fInt32, fPtr, fUint, fPtr}, fInt, Full, ""},
+	abi.SYS_SEMCTL:     {"semctl", sysSemctl, a{fInt32, fInt32, fInt32, fHex}, fInt, Full, ""},
+
+	// POSIX message queues (kernel/mq.go).
+	abi.SYS_MQ_OPEN:         {"mq_open", sysMqOpen, a{fPath, fOpenFlags, fOct, fPtr}, fFD, Full, ""},
+	abi.SYS_MQ_UNLINK:       {"mq_unlink", sysMqUnlink, a{fPath}, fInt, Full, ""},
+	abi.SYS_MQ_TIMEDSEND:    {"mq_timedsend", sysMqTimedsend, a{fFD, fBufIn, fUint, fUint, fPtr}, fInt, Full, ""},
+	abi.SYS_MQ_TIMEDRECEIVE: {"mq_timedreceive", sysMqTimedreceive, a{fFD, fBufOut, fUint, fPtr, fPtr}, fInt, Full, ""},
+	abi.SYS_MQ_NOTIFY:       {"mq_notify", sysMqNotify, a{fFD, fPtr}, fInt, Partial, "SIGEV_SIGNAL and SIGEV_NONE; SIGEV_THREAD needs a netlink socket, which vessel lacks"},
+	abi.SYS_MQ_GETSETATTR:   {"mq_getsetattr", sysMqGetsetattr, a{fFD, fPtr, fPtr}, fInt, Full, ""},
+
 	// Memory.
 	abi.SYS_BRK:      {"brk", sysBrk, a{fPtr}, fHex, Full, ""},
 	abi.SYS_MMAP:     {"mmap", sysMmap, a{fPtr, fUint, fProt, fMapFlags, fFD, fHex}, fHex, Partial, "MAP_SHARED file mappings are not yet written back"},
