@@ -99,12 +99,12 @@ func New(cfg Config) *Kernel {
 	k := &Kernel{cfg: cfg, rq: newRunQueue(&cfg), tasks: map[int32]*Task{}, futexes: map[futexKey]*waitQueue{}, fifos: map[any]*pipe{},
 		mmUsers: map[*mm.AddressSpace]int{}, imageOf: map[*mm.AddressSpace]fileID{}, images: map[fileID]int{},
 		done: make(chan struct{})}
+	k.ipc = newIPCState(k)
 	if cfg.Deterministic {
 		k.setupDeterminism()
 	}
 	k.start = k.cfg.Now()
 	return k
-	k.ipc = newIPCState(k)
 }
 
 // Config returns the kernel's configuration.
