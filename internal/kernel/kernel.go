@@ -74,7 +74,7 @@ type Kernel struct {
 	idle        atomic.Uint64 // deterministic mode: virtual time skipped while every task slept
 	rng         *rand.Rand    // deterministic mode: scheduling choices; guarded by mu
 	timers      timerHeap     // deterministic mode: virtual deadlines of sleeping tasks; guarded by mu
-	ipc         *ipcState                   // guarded by mu: System V IPC and POSIX message queues (ipc_ns.go)
+	ipc         *ipcState     // guarded by mu: System V IPC and POSIX message queues (ipc_ns.go)
 	timerSeq    uint64        // guarded by mu
 	unsupported sync.Map      // syscall numbers already logged as unimplemented
 
