@@ -161,7 +161,7 @@ func execveat(t *kernel.Task, dirfd, pathAddr, argvAddr, envpAddr uint64, flags 
 
 // wait4(2): the status word and the rusage of the child reaped.
 func sysWait4(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
-	r, err := t.Wait4(int32(a[0]), int(int32(a[2])))
+	r, err := t.Wait4(int32(a[0]), int(uint32(a[2])))
 	if err != 0 {
 		return 0, err
 	}
@@ -184,7 +184,7 @@ func sysWait4(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 // 0, 4, 8; si_pid, si_uid, si_status at 16, 20, 24. With WNOHANG and no
 // child ready it is zeroed.
 func sysWaitid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
-	r, err := t.Waitid(int(int32(a[0])), int32(a[1]), int(int32(a[3])))
+	r, err := t.Waitid(int(int32(a[0])), int32(a[1]), int(uint32(a[3])))
 	if err != 0 {
 		return 0, err
 	}

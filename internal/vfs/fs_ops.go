@@ -444,6 +444,9 @@ func (fs *FS) nodeLink(c Caller, olddir *File, oldpath string, np *parent, flags
 	if _, e := np.node.Lookup(c, name); e == 0 {
 		return abi.EEXIST
 	}
+	if name != np.name {
+		return abi.ENOENT // a new name with a trailing slash (filename_create)
+	}
 	md, ok := np.node.(MutableDir)
 	if !ok {
 		return abi.EPERM
