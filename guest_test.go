@@ -168,6 +168,7 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "locks"},
 		{name: "splice"},
 		{name: "cpuclock"},
+		{name: "creds"},
 		{name: "sysv_shm"}, // static only: a child execs argv[0]
 		{name: "sysv_msg"},
 		{name: "sysv_msg", dynamic: true},

@@ -133,3 +133,68 @@ func sysSetsid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	sid, err := t.Setsid()
 	return uint64(sid), err
 }
+
+func sysSetuid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	return 0, t.SetID(false, uint32(a[0]))
+}
+
+func sysSetgid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	return 0, t.SetID(true, uint32(a[0]))
+}
+
+func sysSetreuid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	return 0, t.SetREID(false, uint32(a[0]), uint32(a[1]))
+}
+
+func sysSetregid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	return 0, t.SetREID(true, uint32(a[0]), uint32(a[1]))
+}
+
+func sysSetresuid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	return 0, t.SetRESID(false, uint32(a[0]), uint32(a[1]), uint32(a[2]))
+}
+
+func sysSetresgid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	return 0, t.SetRESID(true, uint32(a[0]), uint32(a[1]), uint32(a[2]))
+}
+
+// getresuid(2) and getresgid(2) write three 32-bit ids.
+func getresid(t *kernel.Task, a *[6]uint64, gid bool) (uint64, abi.Errno) {
+	r, e, s := t.GetRESID(gid)
+	for i, id := range [...]uint32{r, e, s} {
+		var b [4]byte
+		le.PutUint32(b[:], id)
+		if err := t.MM.CopyOut(a[i], b[:]); err != 0 {
+			return 0, err
+		}
+	}
+	return 0, 0
+}
+
+func sysGetresuid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) { return getresid(t, a, false) }
+func sysGetresgid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) { return getresid(t, a, true) }
+
+func sysSetfsuid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	return uint64(t.SetFSID(false, uint32(a[0]))), 0
+}
+
+func sysSetfsgid(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	return uint64(t.SetFSID(true, uint32(a[0]))), 0
+}
+
+// setgroups(2): size groups from list; a negative size is EINVAL.
+func sysSetgroups(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	size := int32(a[0])
+	if size < 0 || size > 65536 {
+		return 0, abi.EINVAL
+	}
+	b := make([]byte, 4*int(size))
+	if err := t.MM.CopyIn(a[1], b); err != 0 {
+		return 0, err
+	}
+	groups := make([]uint32, size)
+	for i := range groups {
+		groups[i] = le.Uint32(b[4*i:])
+	}
+	return 0, t.SetGroups(groups)
+}
