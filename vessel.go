@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"vessel/internal/abi"
 	"vessel/internal/kernel"
 	"vessel/internal/loader"
 	"vessel/internal/syscalls"
@@ -38,6 +39,8 @@ type Config struct {
 	init          bool
 	deterministic bool
 	seed          uint64
+	terminal      bool   // WithTerminal
+	suspend       func() // WithTerminal
 }
 
 // NewConfig returns the default configuration: the guest sees the host's
@@ -98,6 +101,25 @@ func (c Config) WithDeterministic(seed uint64) Config {
 	return c
 }
 
+// WithTerminal, when on and standard input (see WithStdio) is a terminal,
+// gives the guest's first session a controlling terminal whose line
+// discipline is vessel's own: canonical and raw modes, echo, the keys
+// that send signals (Ctrl-C, Ctrl-\, Ctrl-Z), job control, SIGWINCH (see
+// Kernel.TerminalResized). The guest's standard streams that are that
+// terminal use it. The caller must keep the host terminal in raw mode
+// while the guest runs, and restore it afterwards: cmd/vessel does.
+//
+// suspend, when not nil, is called when Ctrl-Z has stopped a foreground
+// job that nothing in the guest can continue (the first process's): it
+// should restore the host terminal, stop vessel's own process as a
+// shell's job is stopped, and when continued put the terminal back in raw
+// mode; when it returns the job gets SIGCONT. It runs on a goroutine of
+// its own. Without the option, terminal ioctls pass through to the host.
+func (c Config) WithTerminal(on bool, suspend func()) Config {
+	c.terminal, c.suspend = on, suspend
+	return c
+}
+
 // Event is one thing that happened in the kernel, as the trace exporters
 // show it. Fields that do not apply to a kind are zero.
 type Event struct {
@@ -118,6 +140,7 @@ type Kernel struct {
 	strace *trace.Strace
 	json   *trace.JSON
 	init   bool
+	term   *kernel.Terminal // WithTerminal's, or nil
 }
 
 // NewKernel builds a kernel from cfg.
@@ -141,7 +164,7 @@ func NewKernel(cfg Config) (*Kernel, error) {
 		bus = &trace.Bus{}
 		if cfg.strace != nil {
 			st = trace.NewStrace(cfg.strace)
-			if f, ok := cfg.strace.(*os.File); ok && isTerminal(f) {
+			if f, ok := cfg.strace.(*os.File); ok && isTerminal(f) || isTerminalWriter(cfg.strace) {
 				st.SetLineBuffered(true) // interleave with the guest's output
 			}
 			bus.Subscribe(st)
@@ -165,8 +188,28 @@ func NewKernel(cfg Config) (*Kernel, error) {
 		Trace:    bus,
 		Log:      cfg.log,
 	}
+	// The terminal (WithTerminal, kernel/tty.go): the standard streams
+	// that are it get vessel's terminal, the others pass through.
+	var term *kernel.Terminal
+	if in := cfg.stdio[0]; cfg.terminal && in != nil && isTerminal(in) {
+		outs := []int{-1, -1}
+		for i, f := range cfg.stdio[1:] {
+			if f != nil {
+				outs[i] = int(f.Fd())
+			}
+		}
+		if term, err = kernel.NewHostTerminal(int(in.Fd()), outs...); err != nil {
+			return nil, fmt.Errorf("vessel: terminal: %w", err)
+		}
+		term.SetSuspend(cfg.suspend)
+		kc.Terminal = term
+	}
 	for i, f := range cfg.stdio {
 		if f != nil {
+			if tf, ok := term.StdioFile(int(f.Fd())); ok {
+				kc.Stdio[i] = tf
+				continue
+			}
 			kc.Stdio[i] = vfs.NewHostStream(int(f.Fd()), f.Name())
 		}
 	}
@@ -177,7 +220,7 @@ func NewKernel(cfg Config) (*Kernel, error) {
 	if err := mountDefaults(fs, k, cfg.root != "/"); err != nil {
 		return nil, err
 	}
-	return &Kernel{k: k, strace: st, json: js, init: cfg.init}, nil
+	return &Kernel{k: k, strace: st, json: js, init: cfg.init, term: term}, nil
 }
 
 // tmpfsLimit is how much file data each of vessel's tmpfs mounts holds.
@@ -190,6 +233,13 @@ const tmpfsLimit = 1 << 30
 func mountDefaults(fs *vfs.FS, k *kernel.Kernel, confined bool) error {
 	fs.SetClock(k.Now)
 	fs.SetFIFOOpen(k.OpenFIFO)
+	fs.RegisterDevice(vfs.DevTTY, func(c vfs.Caller, path string, flags uint32) (*vfs.File, abi.Errno) {
+		t, ok := c.(*kernel.Task)
+		if !ok {
+			return nil, abi.ENXIO
+		}
+		return t.OpenControllingTerminal(path, flags)
+	})
 	if r := k.Config().Random; r != nil {
 		fs.SetRandom(r)
 	}
@@ -314,6 +364,24 @@ func (p *Process) Wait() (Status, error) {
 		return Status{Exited: true, Code: int(ws>>8) & 0xff}, nil
 	}
 	return Status{Signal: int(ws & 0x7f), Core: ws&0x80 != 0}, nil
+}
+
+// TerminalResized tells the kernel that the host terminal's window
+// changed size (the host's SIGWINCH): under WithTerminal the guest's
+// terminal takes the new size and its foreground process group gets
+// SIGWINCH. Otherwise it does nothing.
+func (k *Kernel) TerminalResized() {
+	if k.term != nil {
+		k.term.Resized()
+	}
+}
+
+// isTerminalWriter reports whether w says it writes to a terminal (a
+// writer that adds the carriage returns a raw-mode terminal needs), so
+// that strace output to it is line-buffered as to the terminal itself.
+func isTerminalWriter(w io.Writer) bool {
+	tw, ok := w.(interface{ IsTerminal() bool })
+	return ok && tw.IsTerminal()
 }
 
 // isTerminal reports whether f is a terminal (not just any character

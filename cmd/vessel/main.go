@@ -52,6 +52,13 @@ Without --init and with standard input not a terminal, SIGINT, SIGTERM and
 SIGHUP sent to vessel go to the program's process group (as PID 1, the
 program takes only those it has a handler for).
 
+On a terminal, the program gets a terminal of vessel's own (the host's is
+raw meanwhile, and gets its settings back however vessel ends): echo and
+line editing, Ctrl-C, Ctrl-\ and Ctrl-Z for the foreground process group
+(the first program too), job control for a shell inside the guest, and
+window size changes. Ctrl-Z with no shell inside stops vessel itself, as a
+job; fg continues it.
+
 The exit status is the program's, or 128+N when signal N killed it;
 126 when PROGRAM cannot be executed, 127 when it does not exist, 2 for
 a usage error.
@@ -133,6 +140,14 @@ func runProgram(args []string, stderr io.Writer) int {
 	}
 
 	cfg := vessel.NewConfig()
+	// The terminal (terminal.go): on one, vessel runs the guest's line
+	// discipline and keeps the host terminal raw; its own messages then
+	// need carriage returns.
+	term := openHostTerminal(os.Stdin)
+	diag := term.writer(stderr, os.Stderr)
+	if term != nil {
+		cfg = cfg.WithTerminal(true, term.suspend).WithLog(diag)
+	}
 	if *root != "" {
 		st, err := os.Stat(*root)
 		if err != nil || !st.IsDir() {
@@ -154,7 +169,7 @@ func runProgram(args []string, stderr io.Writer) int {
 		defer f.Close()
 		cfg = cfg.WithStrace(f)
 	case *strace:
-		cfg = cfg.WithStrace(stderr)
+		cfg = cfg.WithStrace(diag)
 	}
 
 	if *traceJSON != "" {
@@ -184,9 +199,18 @@ func runProgram(args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
+	if term != nil {
+		if err := term.makeRaw(); err != nil {
+			fmt.Fprintf(stderr, "vessel: terminal: %v\n", err)
+			return 1
+		}
+		defer term.restore()
+		term.watch(k, *withInit)
+	}
 	prog := fs.Arg(0)
 	p, err := k.Start(prog, fs.Args(), environ(sets, unsets))
 	if err != nil {
+		term.restore()
 		var se *vessel.StartError
 		if errors.As(err, &se) {
 			fmt.Fprintf(stderr, "vessel: %s\n", se)
@@ -197,11 +221,12 @@ func runProgram(args []string, stderr io.Writer) int {
 	}
 	switch {
 	case *withInit:
-		forwardSignals(p)
+		forwardSignals(p, term != nil)
 	case !isTerminal(os.Stdin):
 		forwardToGroup(p)
 	}
 	st, err := p.Wait()
+	term.restore()
 	if err != nil {
 		fmt.Fprintf(stderr, "vessel: %v\n", err)
 		return 1
@@ -210,11 +235,15 @@ func runProgram(args []string, stderr io.Writer) int {
 }
 
 // forwardSignals passes the signals a terminal or a container runtime sends
-// on to the program, as tini does.
-func forwardSignals(p *vessel.Process) {
+// on to the program, as tini does; on a terminal, vessel's own terminal
+// sends the guest SIGWINCH (terminal.go).
+func forwardSignals(p *vessel.Process, onTerminal bool) {
 	c := make(chan os.Signal, 8)
-	signal.Notify(c, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT,
-		syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH)
+	sigs := []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2}
+	if !onTerminal {
+		sigs = append(sigs, syscall.SIGWINCH)
+	}
+	signal.Notify(c, sigs...)
 	go func() {
 		for s := range c {
 			p.Signal(s.(syscall.Signal))

@@ -47,6 +47,11 @@ type Config struct {
 	// and randomness and scheduling choices from Seed (see determinism.go).
 	Deterministic bool
 	Seed          uint64
+
+	// Terminal, when not nil, is the controlling terminal of the first
+	// process's session, with its group in the foreground (tty.go); Stdio
+	// may hold Files of it (Terminal.File). nil: no terminal.
+	Terminal *Terminal
 }
 
 // Kernel is one instance of vessel's kernel: a process table, a virtual CPU
@@ -102,6 +107,9 @@ func New(cfg Config) *Kernel {
 	k.ipc = newIPCState(k)
 	if cfg.Deterministic {
 		k.setupDeterminism()
+	}
+	if cfg.Terminal != nil {
+		cfg.Terminal.attach(k) // the terminal (tty.go)
 	}
 	k.start = k.cfg.Now()
 	return k

@@ -110,6 +110,7 @@ func (k *Kernel) newProcess(parent *ThreadGroup) (*Task, error) {
 	k.tasks[pid] = t
 	if parent == nil {
 		k.init = t.tg
+		k.cfg.Terminal.startSessionLocked(t) // the session's controlling terminal (tty.go)
 	} else {
 		t.Pgid, t.Sid = parent.Leader.Pgid, parent.Leader.Sid
 		parent.children = append(parent.children, t.tg)

@@ -166,6 +166,7 @@ func (k *Kernel) hupOrphanedLocked(pgid int32) {
 //
 // Preconditions: Kernel.mu is held.
 func (k *Kernel) orphanCheckLocked(g *ThreadGroup, children []*ThreadGroup) {
+	k.terminalExitLocked(g) // a session leader's exit releases its terminal (tty.go)
 	pg, sid := g.Leader.Pgid, g.Leader.Sid
 	var check []int32
 	if p := g.parent; p != nil && p.Leader.Pgid != pg && p.Leader.Sid == sid && k.orphanedPgrpLocked(pg, g) {

@@ -56,7 +56,7 @@ func sysFcntl(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 }
 
 // ioctl(2): FIOCLEX and FIONCLEX set the descriptor's flag; the rest go to
-// the file.
+// the file (with the calling task, for a terminal).
 func sysIoctl(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	fd, req := int32(a[0]), uint32(a[1])
 	switch req {
@@ -72,5 +72,9 @@ func sysIoctl(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		return 0, err
 	}
 	defer f.DecRef()
+	// A terminal's ioctls need the caller, for job control (kernel/tty.go).
+	if ti, ok := f.Impl().(kernel.TaskIoctler); ok {
+		return ti.IoctlTask(t, f, req, a[2])
+	}
 	return f.Ioctl(t.MM, req, a[2])
 }

@@ -49,7 +49,7 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_DUP3:        {"dup3", sysDup3, a{fFD, fFD, fOpenFlags}, fFD, Full, ""},
 	abi.SYS_FCNTL:       {"fcntl", sysFcntl, a{fFD, fInt32, fHex}, fInt, Partial, "F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_GETPIPE_SZ, F_SETPIPE_SZ, record locks (F_GETLK, F_SETLK, F_SETLKW and the F_OFD_ forms, with EDEADLK); no leases, owners or seals"},
 	abi.SYS_FLOCK:       {"flock", sysFlock, a{fFD, fInt32}, fInt, Full, ""},
-	abi.SYS_IOCTL:       {"ioctl", sysIoctl, a{fFD, fHex, fHex}, fInt, Partial, "TCGETS and TIOCGWINSZ on terminals, FIOCLEX, FIONCLEX, FIONBIO"},
+	abi.SYS_IOCTL:       {"ioctl", sysIoctl, a{fFD, fHex, fHex}, fInt, Partial, "terminals: TCGETS/TCSETS* (and termios2), TIOCGWINSZ/TIOCSWINSZ, TIOCSCTTY, TIOCNOTTY, TIOCGPGRP/TIOCSPGRP, TIOCGSID, FIONREAD, TCFLSH, TCXONC, TCSBRK; FIOCLEX, FIONCLEX, FIONBIO"},
 
 	// Pipes and readiness.
 	abi.SYS_PIPE2:           {"pipe2", sysPipe2, a{fPtr, fOpenFlags}, fInt, Partial, "no O_DIRECT (packet) pipes"},
