@@ -237,7 +237,7 @@ func TestGuestExpected(t *testing.T) {
 	}{
 		{name: "noreplace"}, {name: "vfork"}, {name: "orphan"}, {name: "pidfd"}, {name: "execveat"},
 		{name: "txtbusy", args: tempDirArg},
-		{name: "autoreap"}, {name: "pdeathsig"}, {name: "robust"}, {name: "orphanpg"},
+		{name: "autoreap"}, {name: "pdeathsig"}, {name: "robust"}, {name: "orphanpg"}, {name: "proc_self"},
 		{name: "mq_notify"},
 	}
 	for _, tc := range cases {

@@ -169,6 +169,10 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "splice"},
 		{name: "cpuclock"},
 		{name: "creds"},
+		{name: "proc_tree"},
+		{name: "proc_tree", dynamic: true},
+		{name: "proc_files", args: tempDirArg},
+		{name: "proc_files", dynamic: true, args: tempDirArg},
 		{name: "sysv_shm"}, // static only: a child execs argv[0]
 		{name: "sysv_msg"},
 		{name: "sysv_msg", dynamic: true},

@@ -21,6 +21,7 @@ import (
 	"vessel/internal/abi"
 	"vessel/internal/kernel"
 	"vessel/internal/loader"
+	"vessel/internal/procfs"
 	"vessel/internal/syscalls"
 	"vessel/internal/trace"
 	"vessel/internal/vfs"
@@ -227,7 +228,8 @@ func NewKernel(cfg Config) (*Kernel, error) {
 const tmpfsLimit = 1 << 30
 
 // mountDefaults mounts vessel's own filesystems over the guest's root:
-// devfs at /dev with a tmpfs at /dev/shm, always; a tmpfs at /tmp when the
+// proc at /proc, sysfs at /sys, devfs at /dev with a tmpfs at /dev/shm,
+// always; a tmpfs at /tmp when the
 // guest is confined to a directory (seeing the host's root, it shares the
 // host's /tmp, as under qemu-riscv64).
 func mountDefaults(fs *vfs.FS, k *kernel.Kernel, confined bool) error {
@@ -247,6 +249,8 @@ func mountDefaults(fs *vfs.FS, k *kernel.Kernel, confined bool) error {
 		point, source, opts string
 		fsys                vfs.Filesystem
 	}{
+		{"/proc", "proc", "rw,nosuid,nodev,noexec,relatime", procfs.New(k)},
+		{"/sys", "sysfs", "rw,nosuid,nodev,noexec,relatime", procfs.NewSysfs(k)},
 		{"/dev", "udev", "rw,nosuid,relatime,mode=755", vfs.NewDevfs(k.Now)},
 		{"/dev/shm", "tmpfs", "rw,nosuid,nodev", vfs.NewTmpfs("tmpfs", 0o1777, 0, 0, tmpfsLimit, k.Now)},
 	}
