@@ -136,6 +136,8 @@ func bench() int {
 		{name: "POSIX mq 1-byte round trip, 2 processes ×20000 (per round trip)", src: "bench_ipc", args: []string{"mq", "20000"}, base: []string{"mq", "0"}, reps: 1, calls: 20000, unit: "round trip"},
 		{name: "SysV msg 1-byte round trip, 2 processes ×20000 (per round trip)", src: "bench_ipc", args: []string{"msg", "20000"}, base: []string{"msg", "0"}, reps: 1, calls: 20000, unit: "round trip"},
 		{name: "SysV shm create+attach+touch 64 KiB+detach+remove ×5000 (per cycle)", src: "bench_ipc", args: []string{"shm", "5000"}, base: []string{"shm", "0"}, reps: 1, calls: 5000, unit: "cycle"},
+		{name: "futex round trip over shared memory, 2 processes ×50000 (per round trip)", src: "bench_shared", args: []string{"futex", "50000"}, base: []string{"futex", "0"}, reps: 1, calls: 50000, unit: "round trip"},
+		{name: "spin round trip over shared memory, sched_yield in the loop, 2 processes ×100000 (per round trip)", src: "bench_shared", args: []string{"spin", "100000"}, base: []string{"spin", "0"}, reps: 1, calls: 100000, unit: "round trip"},
 		{name: "memory per idle forked child, 100 children (KiB)", src: "bench_idle", args: []string{"100"}, base: []string{"0"}, reps: 1, calls: 100, unit: "child", mem: true},
 	}
 

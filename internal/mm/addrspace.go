@@ -61,7 +61,8 @@ func (as *AddressSpace) Generation() uint64 { return as.gen.Load() }
 func (as *AddressSpace) bumpLocked() { as.gen.Store(generations.Add(1)) }
 
 // Release unmaps everything and forgets the break, leaving an empty address
-// space that can be loaded again; analogous to Linux's exit_mmap. Calling
+// space that can be loaded again; analogous to Linux's exit_mmap. Shared
+// file mappings write their dirty pages back first. Calling
 // it again does nothing more. It drops the address space's share of its
 // page table: the frames are put only by the last address space that
 // shares a table, so releasing one that still shares its root with
@@ -74,7 +75,9 @@ func (as *AddressSpace) Release() {
 	}
 	as.pt.release()
 	for i := range as.vmas {
-		as.vmas[i].detach()
+		v := &as.vmas[i]
+		v.writeback(v.start, v.end, false)
+		v.detach()
 	}
 	as.vmas = nil
 	as.hint = 0

@@ -24,11 +24,59 @@ type KeyedFile interface {
 	File
 	// CacheKey names the file's contents: two Files with equal keys must
 	// read the same bytes and have the same Size. The key must be
-	// comparable, and should change whenever the contents may, e.g. a
-	// struct of device, inode, size and modification time, so that
-	// mappings made after a change get a new cache entry rather than the
-	// pages read before it. Nil means no key.
+	// comparable. A file whose own writes keep the cache in step
+	// (FileCache) names just the file, e.g. its device and inode, and
+	// tells changes made behind vessel's back by VersionedFile; another
+	// should make the key change whenever the contents may, e.g. a struct
+	// of device, inode, size and modification time, so that mappings made
+	// after a change get a new cache entry rather than the pages read
+	// before it. Nil means no key.
 	CacheKey() any
+}
+
+// VersionedFile is a KeyedFile whose contents may change behind vessel's
+// back: a host file that another host process writes. CacheVersion names
+// the contents as they are now (a struct of size and modification time,
+// say); it must be comparable. A mapping made while the cache's entry for
+// the key holds another version gets a new entry, read afresh, and the old
+// one lives on for the mappings that use it. Writes made through vessel
+// (WritebackFile.WriteAt, and the file's own writes through FileCache)
+// record the version they leave, so they never look like a change.
+type VersionedFile interface {
+	KeyedFile
+	CacheVersion() any
+}
+
+// WritebackFile is a KeyedFile that shared mappings write back to: the
+// pages they write go to the file through WriteAt on msync, munmap and
+// Release (process exit and exec), as Linux's writeback of dirty pages.
+// WriteAt writes like io.WriterAt, and must not go through the file's own
+// write path (FileCache), which waits for the write-back to finish. Sync
+// makes what WriteAt wrote durable: msync(MS_SYNC) calls it, as Linux's
+// vfs_fsync_range.
+type WritebackFile interface {
+	KeyedFile
+	WriteAt(p []byte, off int64) (int, error)
+	Sync() error
+}
+
+// WritableFile is a File that knows whether it was opened for writing: a
+// shared mapping of it may be made writable, by mmap or later by
+// mprotect, only if Writable says so (Linux's VM_MAYWRITE, which comes
+// from FMODE_WRITE). A File that is not a WritableFile may always be.
+type WritableFile interface {
+	File
+	Writable() bool
+}
+
+// MemoryFile is a File whose data lives in a Memory (a tmpfs file, a
+// memfd): its mappings, shared and private, map the Memory's own frames,
+// which hold the file's bytes, so there is nothing to read in or write
+// back, and read(2) and write(2) of the file and every mapping of it see
+// one another at once. ReadAt is never called for it.
+type MemoryFile interface {
+	File
+	Memory() *Memory
 }
 
 // Layout of a riscv64 (Sv39-sized) user address space.

@@ -3,10 +3,11 @@ package mm
 import "sync/atomic"
 
 // codeGenerations counts changes to the contents of live frames made in
-// place, other than by a hart's own stores or CopyOut: today only the hole
-// punch of shared anonymous memory (object.zero). Every other change gives
-// the page a new frame, and frames are never reused (frame.go), so code a
-// hart decoded from a frame stays right for the frame's life.
+// place, other than by a hart's own stores or CopyOut: the hole punch of
+// shared memory (object.zero), and the file's own writes and truncates of
+// a mapped page (Memory, FileCache). Every other change gives the page a
+// new frame, and frames are never reused (frame.go), so code a hart
+// decoded from a frame stays right for the frame's life.
 var codeGenerations atomic.Uint64
 
 // CodeGeneration implements cpu.CodeMemory: a hart keeps its decoded code

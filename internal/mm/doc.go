@@ -9,17 +9,35 @@
 //
 // An AddressSpace (Linux's mm_struct) holds a sorted slice of VMAs and a
 // page table. A VMA is [start, end), a protection, flags (shared,
-// growsdown, dontfork, wipeonfork) and a backing: private anonymous memory,
-// or an object (object.go) — shared anonymous memory or a file. Lookups
-// binary-search the slice, after trying the VMA found last.
+// maywrite, growsdown, dontfork, wipeonfork) and a backing: private
+// anonymous memory, or an object (object.go) — shared anonymous memory or
+// a file. Lookups binary-search the slice, after trying the VMA found
+// last.
 //
-// The pages of a KeyedFile come from the page cache (pagecache.go): one
-// index of frames per CacheKey, shared by every mapping of the file in
-// every address space, private or shared. A private mapping maps the
-// cache's frame read-only and copies it on its first write; a shared one
-// writes it in place. An entry lives as long as a VMA uses it. A private
-// mapping of a File without a key reads each page into a private frame at
-// first touch, and a shared one keeps its pages in its own object.
+// A file's pages come from one index of frames per file, shared by every
+// mapping of the file in every address space, private or shared, as
+// Linux's one page cache per inode. A private mapping maps the index's
+// frame read-only and copies it on its first write, and until then sees
+// every write to the file; a shared one writes it in place. There are two
+// kinds of index:
+//
+//   - A Memory (memory.go) is a file whose data lives in frames: a tmpfs
+//     file or a memfd. The filesystem reads and writes the same frames the
+//     mappings map, so the file and its mappings always agree, and there
+//     is nothing to write back. It lives as long as the file does.
+//   - The page cache (pagecache.go) keeps the pages of KeyedFiles, whose
+//     data lives elsewhere (a host file), by CacheKey. An entry lives as
+//     long as a VMA uses it. Shared mappings of a WritebackFile mark the
+//     pages they write dirty, and the dirty pages go back to the file on
+//     msync, munmap and Release (writeback.go); the file's own read, write
+//     and truncate keep in step with the frames through FileCache, so
+//     read(2) sees what mappings wrote and mappings see what write(2)
+//     wrote. A VersionedFile changed behind vessel's back gets a new
+//     entry for its new mappings.
+//
+// A private mapping of a File that is neither reads each page into a
+// private frame at first touch, and a shared one keeps its pages in its
+// own object.
 //
 // The page table is a four-level radix tree of 512-entry arrays over 48-bit
 // addresses. Its leaves point at frames: 4 KiB pages with a reference
@@ -52,13 +70,23 @@
 //	AddressSpace.mu
 //	  before pageCache.mu (finding a file's entry at mmap, evicting it
 //	                       when its last VMA goes)
-//	  before pageIndex.mu (the frames of a shared object or of a page-cache
-//	                       entry)
+//	  before pageIndex.io (a page-cache entry's write-back, and its
+//	                       version; the file's own write and truncate hold
+//	                       it through FileCache)
+//	  before pageIndex.mu (the frames of a shared object, of a Memory or
+//	                       of a page-cache entry, and an entry's dirty set)
 //
-// pageCache.mu and pageIndex.mu are never held together; nothing is
-// locked under either. The page cache is one for all address spaces: its
-// map is guarded by pageCache.mu, and an entry's count of mappers is
-// atomic (pagecache.go says why that is enough).
+// pageCache.mu is never held with pageIndex.io or pageIndex.mu; nothing is
+// locked under pageIndex.mu or pageCache.mu. The page cache is one for all
+// address spaces: its map is guarded by pageCache.mu, and an entry's count
+// of mappers is atomic (pagecache.go says why that is enough), as is a
+// Memory's count of writers. Callers outside mm take a Memory's lock (its
+// pageIndex.mu, through its methods) and a FileCache's io after their own
+// locks; mm calls out of the package with its locks held only to read a
+// file (File.ReadAt, with AddressSpace.mu) and to write one back
+// (WritebackFile.WriteAt, Size, Sync, VersionedFile.CacheVersion, with
+// pageIndex.io and, for munmap and Release, AddressSpace.mu): those must
+// not call back into mm, nor take a lock held around FileCache.
 //
 // No code holds two AddressSpace locks at once: Fork fills the child
 // before anyone else can see it. Address spaces that share page tables
@@ -71,7 +99,9 @@
 // included; callers hold no mm lock. A file mapping's page fault calls
 // File.ReadAt with AddressSpace.mu held and no other mm lock, so address
 // spaces read the pages of one file at once; if two read the same page,
-// the first to put it in the cache wins and the other's copy is dropped.
+// the first to put it in the cache wins and the other's copy is dropped,
+// and a page read while the file's own write ran is read again
+// (writeback.go).
 //
 // # Invariants
 //
@@ -97,8 +127,20 @@
 //     two: a private mapping copies it on a write, whatever the path
 //     (a write fault after mprotect, MADV_DONTNEED, Fork or mremap), and
 //     only shared mappings write a page-cache frame in place. A frame
-//     leaves an index only when its page-cache entry is evicted, which
-//     puts the reference; a frame is never reused.
+//     leaves an index only when its page-cache entry is evicted, or when a
+//     truncate of its file cuts its page off while no page table maps it,
+//     which puts the reference; a frame is never reused. A frame cut off
+//     while mapped is zeroed and stays.
+//   - A page of a page-cache entry that a shared mapping of a
+//     WritebackFile may have written since it last went back to the file
+//     is in the entry's dirty set, until a write-back finds no page table
+//     mapping it. Every path that removes a VMA of a shared mapping
+//     writes back its entry's dirty pages in its range after clearing its
+//     page table and before detaching it, so the eviction that follows
+//     loses no write; only an address space dropped without Release does.
+//   - A Memory's writers is the number of shared VMAs with vmMayWrite, in
+//     all address spaces' lists, whose object is the Memory, or -1 once
+//     DenyWriters has succeeded, when there is none and can be none.
 //   - A page-cache entry's mappers is the number of VMAs, in the lists of
 //     all address spaces, whose object uses it; it is in the cache while
 //     that is above zero. An address space dropped without Release leaves

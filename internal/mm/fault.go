@@ -59,6 +59,9 @@ func (as *AddressSpace) faultLocked(addr uint64, access int, lend bool) (*frame,
 		as.minflt++
 	}
 	if v.flags&vmShared != 0 {
+		if access&AccessWrite != 0 && v.obj.writer != nil {
+			v.obj.pages.markDirty(v.objOff(addr)>>pageShift, v.obj.writer)
+		}
 		return f, FaultNone
 	}
 	switch {

@@ -19,10 +19,10 @@ const (
 //     file again (its page-cache page), shared memory keeps its contents.
 //   - MADV_FREE does the same, on private anonymous memory only (EINVAL
 //     elsewhere).
-//   - MADV_REMOVE zeroes shared anonymous memory for every mapper; it is
-//     EINVAL on private mappings, EACCES without PROT_WRITE, and
-//     EOPNOTSUPP on shared file mappings, since it would punch a hole in
-//     the file and nothing is written back to files (see object).
+//   - MADV_REMOVE zeroes shared anonymous memory, or the pages of a
+//     Memory (a tmpfs file's hole punch), for every mapper; it is EINVAL
+//     on private mappings, EACCES without PROT_WRITE, and EOPNOTSUPP on
+//     shared mappings of other files, whose holes vessel cannot punch.
 //   - MADV_DONTFORK, MADV_DOFORK, MADV_WIPEONFORK (private anonymous only)
 //     and MADV_KEEPONFORK set what Fork does with the pages.
 //   - MADV_NORMAL, RANDOM, SEQUENTIAL, WILLNEED, HUGEPAGE, NOHUGEPAGE,
@@ -77,7 +77,7 @@ func (as *AddressSpace) Madvise(addr, length uint64, advice int) abi.Errno {
 		if as.anyLocked(addr, end, func(v *vma) bool { return v.prot&abi.PROT_WRITE == 0 }) {
 			return abi.EACCES
 		}
-		if as.anyLocked(addr, end, func(v *vma) bool { return v.obj.file != nil }) {
+		if as.anyLocked(addr, end, func(v *vma) bool { return v.obj.file != nil && v.obj.mem == nil }) {
 			return abi.EOPNOTSUPP
 		}
 		as.eachLocked(addr, end, func(v *vma, lo, hi uint64) { v.obj.zero(v.objOff(lo), v.objOff(hi)) })

@@ -31,12 +31,16 @@ const protMask = abi.PROT_READ | abi.PROT_WRITE | abi.PROT_EXEC
 //
 // Mapping costs nothing until pages are touched, whatever the length, so
 // huge PROT_NONE or MAP_NORESERVE reservations are cheap. MAP_POPULATE
-// touches every page at once. A file's pages are read at first touch: for
-// a KeyedFile, into the page cache, whose pages every mapping of the file
-// shares (a private mapping until it writes one); otherwise into private
-// frames, or, for MAP_SHARED, into frames kept for the mapping and the
-// address spaces Fork makes from it. Shared mappings are not written back
-// to the file (see object).
+// touches every page at once. A MemoryFile's pages are its Memory's
+// frames. Other files' pages are read at first touch: for a KeyedFile,
+// into the page cache, whose pages every mapping of the file shares (a
+// private mapping until it writes one); otherwise into private frames, or,
+// for MAP_SHARED, into frames kept for the mapping and the address spaces
+// Fork makes from it. A shared mapping of a WritebackFile writes back to
+// it (writeback.go); other shared file mappings are not written back (see
+// object). A shared mapping of a WritableFile that is not Writable cannot
+// be writable (EACCES, now or by Mprotect); a shared writable one of a
+// Memory whose writers are denied is EPERM.
 func (as *AddressSpace) Mmap(addr, length uint64, prot, flags int, f File, off uint64) (uint64, abi.Errno) {
 	if length == 0 || off&pageMask != 0 {
 		return 0, abi.EINVAL
@@ -110,13 +114,27 @@ func (as *AddressSpace) Mmap(addr, length uint64, prot, flags int, f File, off u
 	v := vma{start: addr, end: addr + length, prot: prot & protMask}
 	switch {
 	case shared && anon:
-		v.flags |= vmShared
+		v.flags |= vmShared | vmMayWrite
 		v.obj = newAnonObject(length)
-	case shared:
-		v.flags |= vmShared
-		v.obj, v.off = newFileObject(f, true), off
 	case !anon:
-		v.obj, v.off = newFileObject(f, false), off
+		mayWrite := true
+		if wf, ok := f.(WritableFile); ok && shared {
+			mayWrite = wf.Writable()
+		}
+		if shared && prot&abi.PROT_WRITE != 0 && !mayWrite {
+			return 0, abi.EACCES
+		}
+		if shared {
+			v.flags |= vmShared
+			if mayWrite {
+				v.flags |= vmMayWrite
+			}
+		}
+		var errno abi.Errno
+		if v.obj, errno = newFileObject(f, shared, mayWrite); errno != 0 {
+			return 0, errno
+		}
+		v.off = off
 	}
 	if grows {
 		v.flags |= vmGrowsDown
@@ -132,8 +150,10 @@ func (as *AddressSpace) Mmap(addr, length uint64, prot, flags int, f File, off u
 }
 
 // populateLocked touches the pages of [lo, hi) as MAP_POPULATE asks: for
-// writing where they are writable, so that private pages are the process's
-// own. Faults are ignored, as Linux's mm_populate ignores them.
+// writing where they are private and writable, so that they are the
+// process's own, and otherwise for reading, so that shared pages are not
+// marked dirty for nothing (Linux's populate_vma_page_range). Faults are
+// ignored, as Linux's mm_populate ignores them.
 //
 // Preconditions: as.mu is held.
 func (as *AddressSpace) populateLocked(lo, hi uint64) {
@@ -143,7 +163,7 @@ func (as *AddressSpace) populateLocked(lo, hi uint64) {
 			continue
 		}
 		access := AccessRead
-		if as.vmas[i].prot&abi.PROT_WRITE != 0 {
+		if as.vmas[i].prot&abi.PROT_WRITE != 0 && as.vmas[i].flags&vmShared == 0 {
 			access = AccessWrite
 		} else if as.vmas[i].prot&abi.PROT_READ == 0 {
 			access = AccessExec

@@ -12,7 +12,8 @@ const (
 // Mprotect sets the protection of the pages in [addr, addr+length) to
 // prot, as mprotect(2) (Linux's do_mprotect_pkey), splitting VMAs where the
 // range cuts them: EINVAL if addr is not page-aligned or prot has unknown
-// bits, ENOMEM if part of the range is unmapped. Unlike Linux, which
+// bits, ENOMEM if part of the range is unmapped, EACCES for PROT_WRITE on
+// a shared mapping of a file not open for writing. Unlike Linux, which
 // changes the VMAs before the hole, a range with a hole changes nothing.
 // With PROT_GROWSDOWN the range extends down to the start of the growsdown
 // VMA that holds its end.
@@ -49,6 +50,9 @@ func (as *AddressSpace) Mprotect(addr, length uint64, prot int) abi.Errno {
 	}
 	if !as.coveredLocked(addr, end) {
 		return abi.ENOMEM
+	}
+	if prot&abi.PROT_WRITE != 0 && as.anyLocked(addr, end, func(v *vma) bool { return v.flags&(vmShared|vmMayWrite) == vmShared }) {
+		return abi.EACCES // a shared mapping of a file not open for writing
 	}
 	changed := false
 	as.applyLocked(addr, end, func(v *vma) {

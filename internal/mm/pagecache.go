@@ -11,7 +11,9 @@ import (
 // forked children that run code their parent never touched read each page
 // once between them, and an exec of a program that is running already
 // reads none. Analogous to Linux's page cache (mm/filemap.c), without
-// write-back and without reclaim under memory pressure.
+// reclaim under memory pressure. Shared mappings write its frames in
+// place and write them back to the file (writeback.go); the file's own
+// reads and writes keep in step with it through FileCache.
 //
 // # Eviction
 //
@@ -23,14 +25,19 @@ import (
 // detach that takes the count to zero evicts the entry: it leaves the
 // cache, and puts the reference each of its frames holds for it. By then
 // no page table maps them, since page tables map pages only inside VMAs,
-// so the frames go to the garbage collector; a frame is never reused.
-// The next mapping of the file reads it again.
+// and every path that removes a VMA has written its dirty pages back
+// first, so the frames go to the garbage collector; a frame is never
+// reused. The next mapping of the file reads it again.
 //
 // An address space dropped without Release never detaches its VMAs, so
 // their entries' counts stay high. The cache refers to its entries weakly,
 // so such an entry still goes when the garbage collector finds nothing
 // else holds it; its frames' counts then err high, which costs a copy at
-// most.
+// most, and its dirty pages are lost.
+//
+// A VersionedFile's entry also goes from the cache, though not from the
+// mappings that use it, when a new mapping finds the file changed behind
+// vessel's back (cacheLookup).
 //
 // # Locking
 //
@@ -40,7 +47,8 @@ import (
 // copy of a VMA needs no lock: the VMA copied holds a count, under its
 // address space's mu, so the count is not zero. An entry's frames are
 // guarded by its own pageIndex.mu, which is never held with
-// pageCache.mu.
+// pageCache.mu; its version by pageIndex.io, which comes before
+// pageIndex.mu and is never held with pageCache.mu either.
 
 // pageCache is the map from CacheKey to entry.
 type pageCache struct {
@@ -59,8 +67,43 @@ type cacheSlot struct {
 }
 
 // cacheLookup returns the cache's entry for key, making it if there is
-// none, and counts one more mapper of it: the VMA the caller is making.
-func cacheLookup(key any) *pageIndex {
+// none, and counts one more mapper of it: the VMA the caller is making for
+// a mapping of f. If f is a VersionedFile whose version is not the
+// entry's, the file changed behind vessel's back: the entry leaves the
+// cache, staying with the mappings that use it, and a new one takes its
+// place.
+//
+// Preconditions: the caller holds the mu of the address space whose list
+// the VMA joins (and no other mm lock).
+func cacheLookup(key any, f File) *pageIndex {
+	vf, _ := f.(VersionedFile)
+	for {
+		p := cacheCount(key)
+		if vf == nil {
+			return p
+		}
+		p.io.Lock()
+		v := vf.CacheVersion()
+		fresh := !p.versioned || p.version == v
+		if !p.versioned {
+			p.version, p.versioned = v, true
+		}
+		p.io.Unlock()
+		if fresh {
+			return p
+		}
+		cache.mu.Lock()
+		if cache.entries[key].Value() == p {
+			delete(cache.entries, key)
+		}
+		cache.mu.Unlock()
+		p.uncount()
+	}
+}
+
+// cacheCount returns the cache's entry for key, making it if there is
+// none, and counts one more mapper of it.
+func cacheCount(key any) *pageIndex {
 	cache.mu.Lock()
 	defer cache.mu.Unlock()
 	p := cache.entries[key].Value()
@@ -72,6 +115,16 @@ func cacheLookup(key any) *pageIndex {
 	}
 	p.mappers.Add(1)
 	return p
+}
+
+// uncount counts one mapper of p less, evicting p if that was the last.
+func (p *pageIndex) uncount() {
+	switch n := p.mappers.Add(-1); {
+	case n == 0:
+		p.evict()
+	case n < 0:
+		panic("mm: page cache entry mappers below zero")
+	}
 }
 
 // forget removes a collected entry's slot, unless a new entry has taken
@@ -107,30 +160,38 @@ func (p *pageIndex) evict() {
 	}
 }
 
-// attach counts v as a mapper of its page-cache entry, if it has one. It
-// is called for every copy of a VMA that joins an address space's list.
+// attach counts v as a mapper of its page-cache entry, if it has one, and
+// as a writer of its Memory, if it is one. It is called for every copy of
+// a VMA that joins an address space's list.
 //
 // Preconditions: the VMA v copies is in a list, under the mu of its
 // address space, which is held.
 func (v *vma) attach() {
-	if v.obj != nil && v.obj.pages != nil && v.obj.pages.key != nil {
+	if v.obj == nil {
+		return
+	}
+	if v.writesMemory() {
+		v.obj.mem.writers.Add(1) // v's original counts, so it is not denied
+	}
+	if v.obj.pages != nil && v.obj.pages.key != nil {
 		v.obj.pages.mappers.Add(1)
 	}
 }
 
 // detach uncounts v as a mapper of its page-cache entry, if it has one,
-// evicting the entry if v was the last. It is called for every VMA that
-// leaves an address space's list.
+// evicting the entry if v was the last, and as a writer of its Memory, if
+// it is one. It is called for every VMA that leaves an address space's
+// list.
 //
 // Preconditions: the mu of the address space whose list v leaves is held.
 func (v *vma) detach() {
-	if v.obj == nil || v.obj.pages == nil || v.obj.pages.key == nil {
+	if v.obj == nil {
 		return
 	}
-	switch n := v.obj.pages.mappers.Add(-1); {
-	case n == 0:
-		v.obj.pages.evict()
-	case n < 0:
-		panic("mm: page cache entry mappers below zero")
+	if v.writesMemory() {
+		v.obj.mem.writers.Add(-1)
+	}
+	if v.obj.pages != nil && v.obj.pages.key != nil {
+		v.obj.pages.uncount()
 	}
 }

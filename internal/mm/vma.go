@@ -14,6 +14,7 @@ const (
 	vmGrowsDown                       // MAP_GROWSDOWN: a fault just below it extends it, as a stack
 	vmDontFork                        // MADV_DONTFORK: a fork child does not inherit it
 	vmWipeOnFork                      // MADV_WIPEONFORK: a fork child inherits it zero-filled
+	vmMayWrite                        // a shared mapping that may be made writable (Linux's VM_MAYWRITE)
 )
 
 // stackGuardGap is the room kept free below a growsdown VMA, Linux's
@@ -51,6 +52,12 @@ func (v *vma) startGap() uint64 {
 		return 0
 	}
 	return v.start - stackGuardGap
+}
+
+// writesMemory reports whether v is a shared mapping of a Memory that may
+// write it, one of the Memory's writers.
+func (v *vma) writesMemory() bool {
+	return v.obj != nil && v.obj.mem != nil && v.flags&(vmShared|vmMayWrite) == vmShared|vmMayWrite
 }
 
 // privateAnon reports whether v is private anonymous memory.
@@ -140,8 +147,9 @@ func (as *AddressSpace) insertLocked(v vma) {
 }
 
 // removeLocked unmaps [lo, hi): it removes the VMAs there, splitting those
-// that straddle an end, and drops their pages. It reports whether anything
-// was mapped, in which case it has bumped the generation.
+// that straddle an end, drops their pages and writes back the dirty pages
+// of the shared file mappings among them (writeback.go). It reports
+// whether anything was mapped, in which case it has bumped the generation.
 //
 // Preconditions: as.mu is held; lo and hi are page-aligned.
 func (as *AddressSpace) removeLocked(lo, hi uint64) bool {
@@ -154,8 +162,10 @@ func (as *AddressSpace) removeLocked(lo, hi uint64) bool {
 	i = as.nextLocked(lo)
 	j := i
 	for j < len(as.vmas) && as.vmas[j].start < hi {
-		as.pt.clear(as.vmas[j].start, as.vmas[j].end)
-		as.vmas[j].detach()
+		v := &as.vmas[j]
+		as.pt.clear(v.start, v.end)
+		v.writeback(v.start, v.end, false) // a failed write-back loses the pages, as Linux's
+		v.detach()
 		j++
 	}
 	as.vmas = slices.Delete(as.vmas, i, j)

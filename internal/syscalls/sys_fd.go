@@ -51,6 +51,8 @@ func sysFcntl(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		return uint64(n), err
 	case abi.F_GETLK, abi.F_SETLK, abi.F_SETLKW, abi.F_OFD_GETLK, abi.F_OFD_SETLK, abi.F_OFD_SETLKW:
 		return 0, fcntlLock(t, f, cmd, arg)
+	case fAddSeals, fGetSeals:
+		return fcntlSeals(f, cmd, arg)
 	}
 	return 0, abi.EINVAL
 }

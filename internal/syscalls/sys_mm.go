@@ -13,6 +13,10 @@ func sysBrk(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 
 // mmap(2). The offset must be page-aligned; a file mapping needs a
 // descriptor open for reading (and for writing, when shared and writable).
+// A regular file maps what its vfs File gives (vfs.File.MapFile): a tmpfs
+// file's own memory, or a host file's page cache, which shared mappings
+// write back to the file. Other files map through the open file
+// (mappedFile), and their shared mappings are not written back.
 func sysMmap(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	addr, length, prot, flags, fd, off := a[0], a[1], int(a[2]), int(a[3]), int32(a[4]), a[5]
 	if off%abi.PageSize != 0 {
@@ -27,7 +31,20 @@ func sysMmap(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		if err != 0 {
 			return 0, err
 		}
-		f = mf
+		shared := flags&abi.MAP_TYPE == abi.MAP_SHARED || flags&abi.MAP_TYPE == abi.MAP_SHARED_VALIDATE
+		write := prot&abi.PROT_WRITE != 0
+		if shared && write && !mf.f.Writable() {
+			return 0, abi.EACCES // MAP_SHARED_VALIDATE, which mappableFile lets by
+		}
+		own, err := mf.f.MapFile(shared, write)
+		switch {
+		case err != 0:
+			return 0, err
+		case own != nil:
+			f = own
+		default:
+			f = mf
+		}
 	}
 	return t.MM.Mmap(addr, length, prot, flags, f, off)
 }
@@ -48,32 +65,8 @@ func sysMadvise(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	return 0, t.MM.Madvise(a[0], a[1], int(a[2]))
 }
 
-const (
-	msAsync      = 1
-	msInvalidate = 2
-	msSync       = 4
-)
-
-// msync(2) checks its arguments as Linux does. Private and anonymous
-// mappings have nothing to write back; shared file mappings write back
-// when the page cache lands (issue: IPC).
+// msync(2): shared file mappings write their dirty pages back to their
+// files (mm.AddressSpace.Msync).
 func sysMsync(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
-	addr, length, flags := a[0], a[1], a[2]
-	if addr%abi.PageSize != 0 || flags&^(msAsync|msInvalidate|msSync) != 0 || flags&(msAsync|msSync) == msAsync|msSync {
-		return 0, abi.EINVAL
-	}
-	end := (addr + length + abi.PageSize - 1) &^ (abi.PageSize - 1)
-	for _, r := range t.MM.Regions() {
-		if r.End <= addr || r.Start >= end {
-			continue
-		}
-		if r.Start > addr {
-			return 0, abi.ENOMEM
-		}
-		addr = r.End
-	}
-	if addr < end {
-		return 0, abi.ENOMEM
-	}
-	return 0, 0
+	return 0, t.MM.Msync(a[0], a[1], int(a[2]))
 }

@@ -47,7 +47,7 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_UMASK:       {"umask", sysUmask, a{fOct}, fOct, Full, ""},
 	abi.SYS_DUP:         {"dup", sysDup, a{fFD}, fFD, Full, ""},
 	abi.SYS_DUP3:        {"dup3", sysDup3, a{fFD, fFD, fOpenFlags}, fFD, Full, ""},
-	abi.SYS_FCNTL:       {"fcntl", sysFcntl, a{fFD, fInt32, fHex}, fInt, Partial, "F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_GETPIPE_SZ, F_SETPIPE_SZ, record locks (F_GETLK, F_SETLK, F_SETLKW and the F_OFD_ forms, with EDEADLK); no leases, owners or seals"},
+	abi.SYS_FCNTL:       {"fcntl", sysFcntl, a{fFD, fInt32, fHex}, fInt, Partial, "F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_GETPIPE_SZ, F_SETPIPE_SZ, record locks (F_GETLK, F_SETLK, F_SETLKW and the F_OFD_ forms, with EDEADLK), F_ADD_SEALS and F_GET_SEALS; no leases or owners"},
 	abi.SYS_FLOCK:       {"flock", sysFlock, a{fFD, fInt32}, fInt, Full, ""},
 	abi.SYS_IOCTL:       {"ioctl", sysIoctl, a{fFD, fHex, fHex}, fInt, Partial, "terminals: TCGETS/TCSETS* (and termios2), TIOCGWINSZ/TIOCSWINSZ, TIOCSCTTY, TIOCNOTTY, TIOCGPGRP/TIOCSPGRP, TIOCGSID, FIONREAD, TCFLSH, TCXONC, TCSBRK; FIOCLEX, FIONCLEX, FIONBIO"},
 
@@ -89,12 +89,14 @@ var table = [abi.MaxSyscall]row{
 
 	// Memory.
 	abi.SYS_BRK:      {"brk", sysBrk, a{fPtr}, fHex, Full, ""},
-	abi.SYS_MMAP:     {"mmap", sysMmap, a{fPtr, fUint, fProt, fMapFlags, fFD, fHex}, fHex, Partial, "MAP_SHARED file mappings are not yet written back"},
+	abi.SYS_MMAP:     {"mmap", sysMmap, a{fPtr, fUint, fProt, fMapFlags, fFD, fHex}, fHex, Partial, "MAP_SHARED mappings of host and tmpfs files share one page cache with read and write and are written back; no huge pages"},
 	abi.SYS_MUNMAP:   {"munmap", sysMunmap, a{fPtr, fUint}, fInt, Full, ""},
 	abi.SYS_MPROTECT: {"mprotect", sysMprotect, a{fPtr, fUint, fProt}, fInt, Full, ""},
 	abi.SYS_MREMAP:   {"mremap", sysMremap, a{fPtr, fUint, fUint, fHex, fPtr}, fHex, Full, ""},
 	abi.SYS_MADVISE:  {"madvise", sysMadvise, a{fPtr, fUint, fInt32}, fInt, Full, ""},
-	abi.SYS_MSYNC:    {"msync", sysMsync, a{fPtr, fUint, fHex}, fInt, Partial, "checks arguments; shared file write-back comes with the page cache"},
+	abi.SYS_MSYNC:    {"msync", sysMsync, a{fPtr, fUint, fHex}, fInt, Full, "MS_ASYNC writes back too"},
+
+	abi.SYS_MEMFD_CREATE: {"memfd_create", sysMemfdCreate, a{fPath, fHex}, fFD, Full, "no MFD_HUGETLB"},
 
 	// Identity and process.
 	abi.SYS_GETPID:          {"getpid", sysGetpid, a{}, fInt, Full, ""},

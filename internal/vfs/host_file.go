@@ -2,6 +2,7 @@ package vfs
 
 import (
 	"encoding/binary"
+	"io"
 	"math"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"vessel/internal/abi"
+	"vessel/internal/mm"
 )
 
 // hostFile is a file of the host tree, opened through a resolution inside
@@ -48,6 +50,14 @@ func (fs *FS) newHostFile(fd int, flags uint32, gpath string) (*File, abi.Errno)
 		return nil, errnoOf(err)
 	}
 	h := &hostFile{fs: fs, fd: fd, id: fileID{st.Dev, st.Ino}, kind: guestFileType(st.Mode)}
+	if flags&abi.O_TRUNC != 0 && h.kind == abi.S_IFREG && flags&abi.O_PATH == 0 {
+		// The host has truncated the file: so must its page cache.
+		if c, ok := mm.LockFileCache(h.id); ok {
+			c.Truncate(st.Size)
+			c.SetVersion(hostVersion{st.Size, st.Mtim})
+			c.Unlock()
+		}
+	}
 	switch {
 	case flags&abi.O_PATH != 0:
 		return NewFile(h, flags, gpath), 0
@@ -65,12 +75,15 @@ func hostFileOf(f *File) (*hostFile, bool) {
 
 func (h *hostFile) positioned() bool { return h.kind == abi.S_IFREG || h.kind == abi.S_IFBLK }
 
+// Read and Pread of a regular file take the pages that shared mappings
+// have written and not yet written back from the page cache
+// (pagecache.go).
 func (h *hostFile) Read(f *File, dst []byte, pos *int64) (int, abi.Errno) {
 	switch {
 	case h.kind == abi.S_IFDIR:
 		return 0, abi.EISDIR
 	case h.positioned():
-		n, e := hostPread(h.fd, dst, *pos)
+		n, e := h.pread(dst, *pos)
 		*pos += int64(n)
 		return n, e
 	}
@@ -79,19 +92,25 @@ func (h *hostFile) Read(f *File, dst []byte, pos *int64) (int, abi.Errno) {
 
 // Write under O_APPEND uses the host's O_APPEND (kept equal to the guest's
 // by SetStatusFlags), so appends from several Files on one host file do not
-// interleave; the new offset is where the host left its own.
+// interleave; the new offset is where the host left its own. Write and
+// Pwrite of a regular file put what they wrote into the page cache, where
+// mappings see it (pagecache.go).
 func (h *hostFile) Write(f *File, src []byte, pos *int64) (int, abi.Errno) {
 	switch {
 	case h.kind == abi.S_IFDIR:
 		return 0, abi.EISDIR
 	case h.positioned() && f.Flags()&abi.O_APPEND != 0:
+		c, had := h.lockCache()
 		n, e := hostWrite(h.fd, src)
 		if end, err := unix.Seek(h.fd, 0, unix.SEEK_CUR); err == nil {
 			*pos = end
+			h.wrote(c, had, src[:n], end-int64(n))
+		} else if had {
+			c.Unlock()
 		}
 		return n, e
 	case h.positioned():
-		n, e := hostPwrite(h.fd, src, *pos)
+		n, e := h.pwrite(src, *pos)
 		*pos += int64(n)
 		return n, e
 	}
@@ -102,14 +121,14 @@ func (h *hostFile) Pread(f *File, dst []byte, off int64) (int, abi.Errno) {
 	if h.kind == abi.S_IFDIR {
 		return 0, abi.EISDIR
 	}
-	return hostPread(h.fd, dst, off)
+	return h.pread(dst, off)
 }
 
 func (h *hostFile) Pwrite(f *File, src []byte, off int64) (int, abi.Errno) {
 	if h.kind == abi.S_IFDIR {
 		return 0, abi.EISDIR
 	}
-	return hostPwrite(h.fd, src, off)
+	return h.pwrite(src, off)
 }
 
 // Lseek lets the host validate the result (its maximum file size, SEEK_DATA
@@ -136,14 +155,40 @@ func (h *hostFile) Lseek(f *File, pos, off int64, whence int) (int64, abi.Errno)
 
 func (h *hostFile) Stat(f *File, st *abi.Stat_t) abi.Errno { return hostStat(h.fd, st) }
 
+// Truncate cuts the page cache's pages of the file too (pagecache.go).
 func (h *hostFile) Truncate(f *File, size int64) abi.Errno {
 	if h.kind != abi.S_IFREG {
 		return abi.EINVAL
 	}
-	return errnoOf(unix.Ftruncate(h.fd, size))
+	c, had := h.lockCache()
+	err := unix.Ftruncate(h.fd, size)
+	if err != nil {
+		if had {
+			c.Unlock()
+		}
+		return errnoOf(err)
+	}
+	if !had {
+		if c, had = mm.LockFileCache(h.id); !had {
+			return 0
+		}
+	}
+	c.Truncate(size)
+	c.SetVersion(h.version())
+	c.Unlock()
+	return 0
 }
 
-func (h *hostFile) Sync(f *File, dataOnly bool) abi.Errno { return hostSync(h.fd, dataOnly) }
+// Sync writes back what shared mappings wrote first, as Linux's fsync
+// writes the dirty pages of the page cache.
+func (h *hostFile) Sync(f *File, dataOnly bool) abi.Errno {
+	if h.kind == abi.S_IFREG {
+		if err := mm.FlushFileCache(h.id); err != nil {
+			return abi.EIO
+		}
+	}
+	return hostSync(h.fd, dataOnly)
+}
 
 func (h *hostFile) Ioctl(f *File, io IOCtx, req uint32, arg uint64) (uint64, abi.Errno) {
 	switch h.kind {
@@ -318,4 +363,152 @@ func putInt32(io IOCtx, addr uint64, v int32) abi.Errno {
 	var b [4]byte
 	binary.LittleEndian.PutUint32(b[:], uint32(v))
 	return io.CopyOut(addr, b[:])
+}
+
+// The page cache of a host regular file (mm's, keyed by the file's host
+// identity, h.id): its shared mappings write its frames and write them back
+// later, so the file's own I/O keeps in step with them (mm/writeback.go).
+// A read takes the pages mappings have written from the frames; a write or
+// truncate first locks the file's cache entry, if it has one, against
+// write-back, then writes the host file, then puts the bytes into the
+// frames, so that the host file and the frames agree when it unlocks.
+
+// pread reads the host file at off, and then the pages of it that shared
+// mappings have written.
+func (h *hostFile) pread(dst []byte, off int64) (int, abi.Errno) {
+	n, e := hostPread(h.fd, dst, off)
+	if n > 0 && h.kind == abi.S_IFREG {
+		mm.ReadFileCache(h.id, dst[:n], off)
+	}
+	return n, e
+}
+
+// pwrite writes the host file at off and the page cache's frames.
+func (h *hostFile) pwrite(src []byte, off int64) (int, abi.Errno) {
+	c, had := h.lockCache()
+	n, e := hostPwrite(h.fd, src, off)
+	h.wrote(c, had, src[:n], off)
+	return n, e
+}
+
+// lockCache locks the file's page-cache entry against write-back, if it
+// is a regular file that has one.
+func (h *hostFile) lockCache() (mm.FileCache, bool) {
+	if h.kind != abi.S_IFREG {
+		return mm.FileCache{}, false
+	}
+	return mm.LockFileCache(h.id)
+}
+
+// wrote puts b, just written to the host file at off, into the page
+// cache's frames and unlocks the entry: c if lockCache found one (had),
+// else the one a mapping made meanwhile, if any.
+func (h *hostFile) wrote(c mm.FileCache, had bool, b []byte, off int64) {
+	if !had {
+		if len(b) == 0 || h.kind != abi.S_IFREG {
+			return
+		}
+		if c, had = mm.LockFileCache(h.id); !had {
+			return
+		}
+	}
+	if len(b) > 0 {
+		c.Write(b, off)
+		c.SetVersion(h.version())
+	}
+	c.Unlock()
+}
+
+// hostVersion is a host file's mm.VersionedFile version: what changes
+// when someone writes it.
+type hostVersion struct {
+	size  int64
+	mtime unix.Timespec
+}
+
+// version returns the file's version as it is now.
+func (h *hostFile) version() any {
+	var st unix.Stat_t
+	if fstat(h.fd, &st) != nil {
+		return nil
+	}
+	return hostVersion{st.Size, st.Mtim}
+}
+
+// mapFile gives a regular file's mappings the page cache under the file's
+// host identity, and its shared mappings write-back through this
+// descriptor (see pagecache.go); other kinds map through the File.
+func (h *hostFile) mapFile(file *File, shared, write bool) (mm.File, abi.Errno) {
+	if h.kind != abi.S_IFREG {
+		return nil, 0
+	}
+	m := &hostMapping{file: file, h: h}
+	holdFile(m, file)
+	return m, 0
+}
+
+// hostMapping is a host regular file as mm maps it: an mm.WritebackFile
+// and mm.VersionedFile whose key is the file's host identity, so that
+// every mapping of the file, through any descriptor of any process of any
+// vessel in this host process, shares one page-cache entry.
+type hostMapping struct {
+	file *File     // immutable; held while the mapping lives
+	h    *hostFile // immutable: file's impl
+}
+
+func (m *hostMapping) CacheKey() any                           { return m.h.id }
+func (m *hostMapping) CacheVersion() any                       { return m.h.version() }
+func (m *hostMapping) Name() string                            { return m.file.Path() }
+func (m *hostMapping) Writable() bool                          { return m.file.Writable() }
+func (m *hostMapping) Sync() error                             { return errOrNil(hostSync(m.h.fd, true)) }
+func (m *hostMapping) ReadAt(p []byte, off int64) (int, error) { return readFull(m.h.fd, p, off) }
+
+func (m *hostMapping) Size() int64 {
+	var st unix.Stat_t
+	if fstat(m.h.fd, &st) != nil {
+		return 0
+	}
+	return st.Size
+}
+
+// WriteAt writes a page back with pwrite on the descriptor, unless the
+// File is in append mode, whose pwrite appends: then on a descriptor of
+// its own, opened through vessel's magic link.
+func (m *hostMapping) WriteAt(p []byte, off int64) (int, error) {
+	fd := m.h.fd
+	if m.file.Flags()&abi.O_APPEND != 0 {
+		wfd, err := openat(-100, procFD(fd), unix.O_WRONLY|unix.O_CLOEXEC|unix.O_NOCTTY, 0)
+		if err != nil {
+			return 0, err
+		}
+		defer closeFD(wfd)
+		fd = wfd
+	}
+	n, e := hostPwrite(fd, p, off)
+	return n, errOrNil(e)
+}
+
+// readFull preads len(p) bytes at off, short only at the end of the file
+// (io.EOF) or on an error.
+func readFull(fd int, p []byte, off int64) (int, error) {
+	done := 0
+	for done < len(p) {
+		n, e := hostPread(fd, p[done:], off+int64(done))
+		if e != 0 {
+			return done, e
+		}
+		if n == 0 {
+			return done, io.EOF
+		}
+		done += n
+	}
+	return done, nil
+}
+
+// errOrNil is e as an error: nil for 0.
+func errOrNil(e abi.Errno) error {
+	if e == 0 {
+		return nil
+	}
+	return e
 }

@@ -1,12 +1,14 @@
 package vfs
 
 import (
+	"io"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"vessel/internal/abi"
+	"vessel/internal/mm"
 )
 
 // Tmpfs is a filesystem in vessel's memory (Linux's tmpfs, mm/shmem.c):
@@ -14,6 +16,11 @@ import (
 // nodes, gone when vessel exits. One mutex guards the whole tree; every
 // operation is short and never blocks while holding it. Devfs is a Tmpfs
 // with device nodes in it.
+//
+// A regular file's data is an mm.Memory: frames by page, which every
+// mapping of the file maps (pagecache.go), so read(2), write(2) and the
+// mappings see one another's changes at once, with no copy and nothing to
+// write back. Its lock comes after Tmpfs.mu.
 type Tmpfs struct {
 	name  string           // immutable: "tmpfs", or "devtmpfs"
 	now   func() time.Time // immutable
@@ -65,9 +72,10 @@ type tmpNode struct {
 	entries map[string]*tmpNode
 	parent  *tmpNode
 
-	data     []byte // regular files
-	target   string // symbolic links
-	linkable bool   // an O_TMPFILE file that linkat may still name
+	mem      *mm.Memory // regular files: the data; immutable
+	seals    uint32     // regular files: F_SEAL_* (memfd.go)
+	target   string     // symbolic links
+	linkable bool       // an O_TMPFILE file that linkat may still name
 }
 
 func (t *Tmpfs) stamp() abi.Timespec {
@@ -79,9 +87,13 @@ func (t *Tmpfs) stamp() abi.Timespec {
 func (t *Tmpfs) newNode(mode, uid, gid uint32) *tmpNode {
 	ts := t.stamp()
 	n := &tmpNode{fs: t, ino: t.nextIno.Add(1), mode: mode, uid: uid, gid: gid, nlink: 1, atime: ts, mtime: ts, ctime: ts}
-	if mode&abi.S_IFMT == abi.S_IFDIR {
+	switch mode & abi.S_IFMT {
+	case abi.S_IFDIR:
 		n.entries = map[string]*tmpNode{}
 		n.nlink = 2
+	case abi.S_IFREG:
+		n.mem = mm.NewMemory()
+		n.seals = sealSeal // sealing is memfd's alone (shmem_get_inode)
 	}
 	return n
 }
@@ -99,7 +111,7 @@ func (n *tmpNode) Stat(_ Caller, st *abi.Stat_t) abi.Errno {
 	}
 	switch n.typ() {
 	case abi.S_IFREG:
-		st.Size = int64(len(n.data))
+		st.Size = n.mem.Size()
 		st.Blocks = (st.Size + abi.PageSize - 1) / abi.PageSize * (abi.PageSize / 512)
 	case abi.S_IFDIR:
 		st.Size = int64(len(n.entries)+2) * 20 // tmpfs's BOGO_DIRENT_SIZE
@@ -403,6 +415,9 @@ func (n *tmpNode) SetAttr(_ Caller, a *Attr) abi.Errno {
 		default:
 			return abi.EINVAL
 		}
+		if e := n.sealedResizeLocked(*a.Size); e != 0 {
+			return e
+		}
 		if e := n.resizeLocked(*a.Size); e != 0 {
 			return e
 		}
@@ -439,19 +454,24 @@ func (n *tmpNode) SetAttr(_ Caller, a *Attr) abi.Errno {
 //
 // Preconditions: fs.mu is held.
 func (n *tmpNode) resizeLocked(size int64) abi.Errno {
-	old := int64(len(n.data))
+	old := n.mem.Size()
 	if size > old && n.fs.used+size-old > n.fs.limit {
 		return abi.ENOSPC
 	}
 	n.fs.used += size - old
-	if size <= int64(cap(n.data)) {
-		if size > old {
-			clear(n.data[old:size])
-		}
-		n.data = n.data[:size]
-		return 0
+	n.mem.Truncate(size)
+	return 0
+}
+
+// sealedResizeLocked refuses a change of size that the file's seals
+// forbid: EPERM (shmem_setattr).
+//
+// Preconditions: fs.mu is held.
+func (n *tmpNode) sealedResizeLocked(size int64) abi.Errno {
+	old := n.mem.Size()
+	if size < old && n.seals&sealShrink != 0 || size > old && n.seals&sealGrow != 0 {
+		return abi.EPERM
 	}
-	n.data = append(n.data, make([]byte, size-old)...)
 	return 0
 }
 
@@ -471,19 +491,16 @@ func (f *tmpFile) Pread(_ *File, dst []byte, off int64) (int, abi.Errno) {
 	n := f.n
 	n.fs.mu.Lock()
 	defer n.fs.mu.Unlock()
-	if off >= int64(len(n.data)) {
-		return 0, 0
+	c := n.mem.ReadAt(dst, off)
+	if c > 0 {
+		n.atime = n.fs.stamp()
 	}
-	c := copy(dst, n.data[off:])
-	n.atime = n.fs.stamp()
 	return c, 0
 }
 
 func (f *tmpFile) Write(file *File, src []byte, pos *int64) (int, abi.Errno) {
 	if file.Flags()&abi.O_APPEND != 0 {
-		f.n.fs.mu.Lock()
-		*pos = int64(len(f.n.data))
-		f.n.fs.mu.Unlock()
+		*pos = f.n.mem.Size()
 	}
 	c, e := f.Pwrite(file, src, *pos)
 	*pos += int64(c)
@@ -493,6 +510,11 @@ func (f *tmpFile) Write(file *File, src []byte, pos *int64) (int, abi.Errno) {
 // maxFileSize is the largest offset a write may reach (MAX_LFS_FILESIZE).
 const maxFileSize = 1<<63 - 1
 
+// Pwrite writes into the file's Memory, where mappings see it at once.
+// Seals refuse it as shmem_write_begin does, page by page: EPERM under
+// F_SEAL_WRITE or F_SEAL_FUTURE_WRITE; under F_SEAL_GROW the write stops
+// before the first piece within a page that would pass the end, EPERM if
+// that is the first.
 func (f *tmpFile) Pwrite(_ *File, src []byte, off int64) (int, abi.Errno) {
 	if len(src) == 0 {
 		return 0, 0
@@ -503,20 +525,31 @@ func (f *tmpFile) Pwrite(_ *File, src []byte, off int64) (int, abi.Errno) {
 	n := f.n
 	n.fs.mu.Lock()
 	defer n.fs.mu.Unlock()
+	size := n.mem.Size()
 	end := off + int64(len(src))
-	if end > int64(len(n.data)) {
-		if e := n.resizeLocked(end); e != 0 {
-			// Write what fits, as a full disk does.
-			room := n.fs.limit - n.fs.used
-			if room <= 0 || off >= int64(len(n.data))+room {
-				return 0, e
-			}
-			end = int64(len(n.data)) + room
-			src = src[:end-off]
-			n.resizeLocked(end)
-		}
+	if n.seals&(sealWrite|sealFutureWrite) != 0 {
+		return 0, abi.EPERM
 	}
-	copy(n.data[off:], src)
+	if n.seals&sealGrow != 0 && end > size {
+		// The pieces that fit end at the page that holds the end.
+		fits := size&^(abi.PageSize-1) - off
+		if fits <= 0 {
+			return 0, abi.EPERM
+		}
+		src, end = src[:fits], off+fits
+	}
+	if end > size {
+		if room := n.fs.limit - n.fs.used; end-size > room {
+			// Write what fits, as a full disk does.
+			if room <= 0 || off >= size+room {
+				return 0, abi.ENOSPC
+			}
+			end = size + room
+			src = src[:end-off]
+		}
+		n.fs.used += end - size
+	}
+	n.mem.WriteAt(src, off)
 	n.mtime = n.fs.stamp()
 	n.ctime = n.mtime
 	n.mode &^= abi.S_ISUID // a write drops setuid (file_remove_privs)
@@ -524,10 +557,7 @@ func (f *tmpFile) Pwrite(_ *File, src []byte, off int64) (int, abi.Errno) {
 }
 
 func (f *tmpFile) Lseek(_ *File, pos, off int64, whence int) (int64, abi.Errno) {
-	f.n.fs.mu.Lock()
-	size := int64(len(f.n.data))
-	f.n.fs.mu.Unlock()
-	return SeekIn(pos, off, whence, size)
+	return SeekIn(pos, off, whence, f.n.mem.Size())
 }
 
 func (f *tmpFile) Stat(file *File, st *abi.Stat_t) abi.Errno {
@@ -537,6 +567,9 @@ func (f *tmpFile) Stat(file *File, st *abi.Stat_t) abi.Errno {
 func (f *tmpFile) Truncate(_ *File, size int64) abi.Errno {
 	f.n.fs.mu.Lock()
 	defer f.n.fs.mu.Unlock()
+	if e := f.n.sealedResizeLocked(size); e != 0 {
+		return e
+	}
 	if e := f.n.resizeLocked(size); e != 0 {
 		return e
 	}
@@ -547,18 +580,40 @@ func (f *tmpFile) Truncate(_ *File, size int64) abi.Errno {
 
 func (f *tmpFile) Sync(*File, bool) abi.Errno { return 0 }
 
-// CacheKey lets mappings of one tmpfs file share pages; the key changes
-// with every write, as a host file's does with its mtime and size.
-func (f *tmpFile) CacheKey() any {
-	f.n.fs.mu.Lock()
-	defer f.n.fs.mu.Unlock()
-	return tmpKey{f.n, f.n.mtime, int64(len(f.n.data))}
+// mapFile gives mappings of the file its Memory (see pagecache.go): a
+// shared writable mapping is EPERM under F_SEAL_WRITE or
+// F_SEAL_FUTURE_WRITE, and a shared mapping made under either may never
+// become writable (memfd_check_seals_mmap).
+func (f *tmpFile) mapFile(file *File, shared, write bool) (mm.File, abi.Errno) {
+	n := f.n
+	n.fs.mu.Lock()
+	sealed := n.seals&(sealWrite|sealFutureWrite) != 0
+	n.fs.mu.Unlock()
+	if shared && write && sealed {
+		return nil, abi.EPERM
+	}
+	m := &tmpMapping{file: file, n: n, writable: file.Writable() && !sealed}
+	holdFile(m, file)
+	return m, 0
 }
 
-type tmpKey struct {
-	n     *tmpNode
-	mtime abi.Timespec
-	size  int64
+// tmpMapping is a tmpfs file as mm maps it: an mm.MemoryFile.
+type tmpMapping struct {
+	file     *File    // immutable; held while the mapping lives
+	n        *tmpNode // immutable
+	writable bool     // immutable: a shared mapping may write
+}
+
+func (m *tmpMapping) Memory() *mm.Memory { return m.n.mem }
+func (m *tmpMapping) Size() int64        { return m.n.mem.Size() }
+func (m *tmpMapping) Name() string       { return m.file.Path() }
+func (m *tmpMapping) Writable() bool     { return m.writable }
+
+func (m *tmpMapping) ReadAt(p []byte, off int64) (int, error) {
+	if n := m.n.mem.ReadAt(p, off); n < len(p) {
+		return n, io.EOF
+	}
+	return len(p), nil
 }
 
 // direntType is the DT_* of a mode's file type.
