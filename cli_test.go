@@ -239,6 +239,7 @@ func TestGuestExpected(t *testing.T) {
 		{name: "txtbusy", args: tempDirArg},
 		{name: "autoreap"}, {name: "pdeathsig"}, {name: "robust"}, {name: "orphanpg"}, {name: "proc_self"},
 		{name: "mq_notify"},
+		{name: "mqfs"},
 	}
 	for _, tc := range cases {
 		name := tc.name

@@ -228,10 +228,11 @@ func NewKernel(cfg Config) (*Kernel, error) {
 const tmpfsLimit = 1 << 30
 
 // mountDefaults mounts vessel's own filesystems over the guest's root:
-// proc at /proc, sysfs at /sys, devfs at /dev with a tmpfs at /dev/shm,
-// always; a tmpfs at /tmp when the
+// proc at /proc, sysfs at /sys, devfs at /dev with a tmpfs at /dev/shm and
+// the mqueue filesystem at /dev/mqueue, always; a tmpfs at /tmp when the
 // guest is confined to a directory (seeing the host's root, it shares the
-// host's /tmp, as under qemu-riscv64).
+// host's /tmp, as under qemu-riscv64). FIFOs open through the kernel's
+// pipes and /dev/tty is the caller's controlling terminal.
 func mountDefaults(fs *vfs.FS, k *kernel.Kernel, confined bool) error {
 	fs.SetClock(k.Now)
 	fs.SetFIFOOpen(k.OpenFIFO)
@@ -253,6 +254,7 @@ func mountDefaults(fs *vfs.FS, k *kernel.Kernel, confined bool) error {
 		{"/sys", "sysfs", "rw,nosuid,nodev,noexec,relatime", procfs.NewSysfs(k)},
 		{"/dev", "udev", "rw,nosuid,relatime,mode=755", vfs.NewDevfs(k.Now)},
 		{"/dev/shm", "tmpfs", "rw,nosuid,nodev", vfs.NewTmpfs("tmpfs", 0o1777, 0, 0, tmpfsLimit, k.Now)},
+		{"/dev/mqueue", "mqueue", "rw,nosuid,nodev,noexec,relatime", procfs.NewMqueue(k)},
 	}
 	if confined {
 		mounts = append(mounts, struct {

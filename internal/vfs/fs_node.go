@@ -102,6 +102,9 @@ func (fs *FS) openNode(c Caller, t target, flags, mode uint32) (*File, abi.Errno
 			return nil, e
 		}
 	}
+	if fn, ok := t.node.(FileNode); ok {
+		return fn.OpenFile(c, t.path, flags)
+	}
 	impl, e := t.node.Open(c, flags)
 	if e != 0 {
 		return nil, e

@@ -91,6 +91,14 @@ type MagicLink interface {
 	Follow(c Caller) (*File, abi.Errno)
 }
 
+// FileNode is a Node that makes its own open file descriptions whole (the
+// mqueue filesystem's queues, which the kernel opens); the vfs calls
+// OpenFile instead of Open, after its permission checks.
+type FileNode interface {
+	Node
+	OpenFile(c Caller, path string, flags uint32) (*File, abi.Errno)
+}
+
 // Reopener is a FileImpl that a magic link to it opens anew, sharing the
 // file but with a description of its own (a pipe through /proc/PID/fd/N).
 type Reopener interface {
