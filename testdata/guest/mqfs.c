@@ -1,17 +1,21 @@
-// The mqueue filesystem at /dev/mqueue: a queue made by mq_open appears as
-// a file with its mode and a QSIZE line to read; open(2) with O_CREAT makes
-// one; unlink(2) removes one as mq_unlink does.
-//
-// Expected output (Linux):
-// listed: vq
-// mode 640 regular 1
-// QSIZE:5          NOTIFY:0     SIGNO:0     NOTIFY_PID:0     
-// open O_CREAT: ok
-// listed: made vq
-// unlink: 0
-// mq_open after unlink: No such file or directory
-// listed: made
-// mkdir: Operation not permitted
+/*
+ * mqfs.c — the mqueue filesystem at /dev/mqueue: a queue made by mq_open
+ * appears as a file with its mode and a QSIZE line to read (printed here
+ * without its trailing blanks); open(2) with O_CREAT makes one; unlink(2)
+ * removes one as mq_unlink does. qemu-riscv64 sees the host's /dev/mqueue,
+ * which need not be mounted; the output below is Linux's with it mounted.
+ *
+ * Expected output (Linux):
+ *   listed: vq
+ *   mode 640 regular 1
+ *   QSIZE:5          NOTIFY:0     SIGNO:0     NOTIFY_PID:0
+ *   open O_CREAT: ok
+ *   listed: made vq
+ *   unlink: 0
+ *   mq_open after unlink: No such file or directory
+ *   listed: made
+ *   mkdir: Operation not permitted
+ */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -61,8 +65,10 @@ int main(void) {
 	printf("mode %o regular %d\n", st.st_mode & 0777, S_ISREG(st.st_mode));
 	int fd = open("/dev/mqueue/vq", O_RDONLY);
 	char buf[128] = {0};
-	read(fd, buf, sizeof buf - 1);
-	printf("%s", buf);
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = 0;
+	printf("%s\n", buf);
 	close(fd);
 	fd = open("/dev/mqueue/made", O_CREAT | O_RDWR, 0600);
 	printf("open O_CREAT: %s\n", fd >= 0 ? "ok" : strerror(errno));
