@@ -240,6 +240,7 @@ func TestGuestExpected(t *testing.T) {
 		{name: "autoreap"}, {name: "pdeathsig"}, {name: "robust"}, {name: "orphanpg"}, {name: "proc_self"},
 		{name: "mq_notify"},
 		{name: "mqfs"},
+		{name: "unix_cmsg"},
 	}
 	for _, tc := range cases {
 		name := tc.name

@@ -133,6 +133,7 @@ func bench() int {
 		{name: "context-switch ring of 8 processes over pipes ×5000 (per lap)", src: "bench_pipe", args: []string{"ring", "5000"}, base: []string{"ring", "0"}, reps: 1, calls: 5000, unit: "lap"},
 		{name: "open+close of a file ×100000 (per pair)", src: "bench_files", args: []string{"open", "100000"}, base: []string{"open", "0"}, reps: 1, calls: 100000, unit: "pair"},
 		{name: "1-byte read from /dev/zero ×200000 (per read)", src: "bench_files", args: []string{"zero", "200000"}, base: []string{"zero", "0"}, reps: 1, calls: 200000, unit: "read"},
+		{name: "Unix socket 1-byte round trip, 2 processes ×20000 (per round trip)", src: "bench_unix", args: []string{"pingpong", "20000"}, base: []string{"pingpong", "0"}, reps: 1, calls: 20000, unit: "round trip"},
 		{name: "POSIX mq 1-byte round trip, 2 processes ×20000 (per round trip)", src: "bench_ipc", args: []string{"mq", "20000"}, base: []string{"mq", "0"}, reps: 1, calls: 20000, unit: "round trip"},
 		{name: "SysV msg 1-byte round trip, 2 processes ×20000 (per round trip)", src: "bench_ipc", args: []string{"msg", "20000"}, base: []string{"msg", "0"}, reps: 1, calls: 20000, unit: "round trip"},
 		{name: "SysV shm create+attach+touch 64 KiB+detach+remove ×5000 (per cycle)", src: "bench_ipc", args: []string{"shm", "5000"}, base: []string{"shm", "0"}, reps: 1, calls: 5000, unit: "cycle"},

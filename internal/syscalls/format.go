@@ -33,6 +33,9 @@ const (
 	fStrings                  // a NULL-terminated array of strings (argv, envp)
 	fCloneFlags               // CLONE_VM|CLONE_FS|...|SIGCHLD
 	fFutexOp                  // FUTEX_WAIT_PRIVATE
+	fSockDomain               // AF_UNIX (sys_socket.go)
+	fSockType                 // SOCK_STREAM|SOCK_CLOEXEC (sys_socket.go)
+	fSockaddr                 // a struct sockaddr read before the call; its length is the next argument (sys_socket.go)
 )
 
 const strLimit = 32 // like strace -s 32
@@ -117,6 +120,12 @@ func formatArg(t *kernel.Task, f format, v, next uint64) string {
 		return formatCloneFlags(v)
 	case fFutexOp:
 		return formatFutexOp(v)
+	case fSockDomain:
+		return formatSockDomain(v)
+	case fSockType:
+		return formatSockType(v)
+	case fSockaddr:
+		return formatSockaddr(t, v, next)
 	}
 	return "0x" + strconv.FormatUint(v, 16)
 }
