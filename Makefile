@@ -21,6 +21,9 @@ test: setup
 	$(GO) test -count=1 ./...
 	$(GO) test -count=1 -race -short ./internal/...
 
+# A riscv64 userland (u-root's commands, built into bin/userland) booted
+# under vessel: an interactive shell on a terminal; otherwise a scripted tour
+# of the process model, then guest programs from testdata/guest.
 demo: setup build
 	@./scripts/demo.sh
 
