@@ -173,6 +173,7 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "splice"},
 		{name: "cpuclock"},
 		{name: "creds"},
+		{name: "stopwake"},
 		{name: "proc_tree"},
 		{name: "proc_tree", dynamic: true},
 		{name: "proc_files", args: tempDirArg},

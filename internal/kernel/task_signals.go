@@ -176,6 +176,12 @@ func (k *Kernel) sendLocked(g *ThreadGroup, t *Task, info SigInfo, fromOutside b
 			k.wakeThreadsLocked(g, nil)
 			return
 		case sigStop:
+			if sig != abi.SIGSTOP && k.stopsDiscardedLocked(g) {
+				// Linux's get_signal: an orphaned group is not stopped
+				// by the terminal's stop signals.
+				k.signalEvent(g.Pid(), tid, sig, "ignored")
+				return
+			}
 			k.stopLocked(g, sig)
 			return
 		}
@@ -286,6 +292,28 @@ func (k *Kernel) stopLocked(g *ThreadGroup, sig int) {
 	k.signalEvent(g.Pid(), g.Pid(), sig, "stopped")
 	g.stopNotify, g.contNotify = true, false
 	k.notifyParentLocked(g, abi.CLD_STOPPED)
+	// Threads asleep interruptibly wake to stop, as Linux's signal_wake_up:
+	// their calls restart once the group is continued (or, for the few
+	// Linux lets fail so, return EINTR).
+	for _, x := range g.threads {
+		k.interruptLocked(x)
+	}
+}
+
+// stopsDiscardedLocked reports whether SIGTSTP, SIGTTIN and SIGTTOU are
+// discarded for g: its process group is orphaned. The group of the first
+// program, which has no parent inside vessel, counts as tied to the
+// session by whatever started vessel, as a program run from a shell is.
+//
+// Preconditions: Kernel.mu is held.
+func (k *Kernel) stopsDiscardedLocked(g *ThreadGroup) bool {
+	pgid := g.Leader.Pgid
+	for _, x := range k.tasks {
+		if x == x.tg.Leader && x.Pgid == pgid && x.tg.parent == nil {
+			return false
+		}
+	}
+	return k.orphanedPgrpLocked(pgid, nil)
 }
 
 // continueLocked resumes a stopped g and tells the parent, once, for
