@@ -103,6 +103,10 @@ func (p *FS) newRoot() *rootDir {
 	mounts := &linkNode{attr: attr{ino: next(), mode: abi.S_IFLNK | 0o777, mtime: p.bootTime},
 		text: func(vfs.Caller) (string, abi.Errno) { return "self/mounts", 0 }}
 	sys := p.newSysDir(next)
+	ipcText := func(kind string) func(vfs.Caller) ([]byte, abi.Errno) {
+		return func(vfs.Caller) ([]byte, abi.Errno) { return p.k.SysVIPCText(kind), 0 }
+	}
+	sysvipc := newDir(next(), 0o555, []entry{file("msg", ipcText("msg")), file("sem", ipcText("sem")), file("shm", ipcText("shm"))})
 	r.ents = []entry{
 		file("cpuinfo", p.cpuinfo),
 		file("filesystems", p.filesystems),
@@ -111,6 +115,7 @@ func (p *FS) newRoot() *rootDir {
 		{name: "mounts", typ: abi.DT_LNK, node: func() vfs.Node { return mounts }},
 		file("stat", p.stat),
 		{name: "sys", typ: abi.DT_DIR, node: func() vfs.Node { return sys }},
+		{name: "sysvipc", typ: abi.DT_DIR, node: func() vfs.Node { return sysvipc }},
 		file("uptime", p.uptime),
 		file("version", p.version),
 	}

@@ -235,5 +235,15 @@ int main(int argc, char **argv)
 	if (u)
 		fclose(u);
 	printf("uptime parses: %s\n", yesno(k == 2 && up >= 0 && idle >= 0));
+
+	/* 7. the System V IPC tables' headings */
+	const char *ipc[] = {"/proc/sysvipc/shm", "/proc/sysvipc/msg", "/proc/sysvipc/sem"};
+	for (int i = 0; i < 3; i++) {
+		FILE *t = fopen(ipc[i], "r");
+		if (t && fgets(buf, sizeof buf, t))
+			printf("%s: %s", ipc[i], buf);
+		if (t)
+			fclose(t);
+	}
 	return 0;
 }
