@@ -23,26 +23,55 @@ const (
 	spliceGift     = 8
 )
 
-// offsetArg reads the loff_t at addr, or reports none for a NULL pointer.
-func offsetArg(t *kernel.Task, addr uint64) (int64, bool, abi.Errno) {
-	if addr == 0 {
-		return 0, false, 0
-	}
-	var b [8]byte
-	if e := t.MM.CopyIn(addr, b[:]); e != 0 {
-		return 0, false, e
-	}
-	off := int64(le.Uint64(b[:]))
-	if off < 0 {
-		return 0, false, abi.EINVAL
-	}
-	return off, true, 0
+// offsetArg is a loff_t argument: a guest pointer, NULL for none.
+type offsetArg struct {
+	addr uint64
+	off  int64
 }
 
-func putOffset(t *kernel.Task, addr uint64, off int64) abi.Errno {
+// load reads the offset; EINVAL for a negative one. It returns where the
+// transfer reads or writes, or nil for NULL (the file's own offset).
+func (o *offsetArg) load(t *kernel.Task) (*int64, abi.Errno) {
+	if o.addr == 0 {
+		return nil, 0
+	}
 	var b [8]byte
-	le.PutUint64(b[:], uint64(off))
-	return t.MM.CopyOut(addr, b[:])
+	if e := t.MM.CopyIn(o.addr, b[:]); e != 0 {
+		return nil, e
+	}
+	if o.off = int64(le.Uint64(b[:])); o.off < 0 {
+		return nil, abi.EINVAL
+	}
+	return &o.off, 0
+}
+
+// store writes the advanced offset back, when there is one.
+func (o *offsetArg) store(t *kernel.Task) abi.Errno {
+	if o.addr == 0 {
+		return 0
+	}
+	var b [8]byte
+	le.PutUint64(b[:], uint64(o.off))
+	return t.MM.CopyOut(o.addr, b[:])
+}
+
+// endsArg returns the files behind descriptors inFD, which must be open
+// for reading, and outFD, open for writing (EBADF), and a func that drops
+// them.
+func endsArg(t *kernel.Task, inFD, outFD uint64) (in, out *vfs.File, release func(), err abi.Errno) {
+	if in, err = fileArg(t, inFD); err != 0 {
+		return nil, nil, nil, err
+	}
+	if out, err = fileArg(t, outFD); err != 0 {
+		in.DecRef()
+		return nil, nil, nil, err
+	}
+	release = func() { in.DecRef(); out.DecRef() }
+	if !in.Readable() || !out.Writable() {
+		release()
+		return nil, nil, nil, abi.EBADF
+	}
+	return in, out, release, 0
 }
 
 // writeAll writes b to out, through the kernel for pipes and the like,
@@ -116,37 +145,24 @@ func transfer(t *kernel.Task, in, out *vfs.File, inOff, outOff *int64, count uin
 // input is read from there and the pointer advanced, the input's own
 // offset untouched.
 func sysSendfile(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
-	out, err := fileArg(t, a[0])
+	in, out, release, err := endsArg(t, a[1], a[0])
 	if err != 0 {
 		return 0, err
 	}
-	defer out.DecRef()
-	in, err := fileArg(t, a[1])
-	if err != 0 {
-		return 0, err
-	}
-	defer in.DecRef()
-	if !in.Readable() || !out.Writable() {
-		return 0, abi.EBADF
-	}
+	defer release()
 	if out.Flags()&abi.O_APPEND != 0 {
 		return 0, abi.EINVAL
 	}
-	off, has, err := offsetArg(t, a[2])
+	o := offsetArg{addr: a[2]}
+	inOff, err := o.load(t)
 	if err != 0 {
 		return 0, err
 	}
-	var inOff *int64
-	if has {
-		inOff = &off
-	}
 	n, err := transfer(t, in, out, inOff, nil, min(a[3], maxRW))
-	if has && err == 0 {
-		if e := putOffset(t, a[2], off); e != 0 {
-			return 0, e
-		}
+	if err != 0 {
+		return 0, err
 	}
-	return n, err
+	return n, o.store(t)
 }
 
 // splice(2): one side must be a pipe (EINVAL), and a pipe takes no offset
@@ -156,19 +172,11 @@ func sysSplice(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	if a[5]&^(spliceMove|spliceNonblock|spliceMore|spliceGift) != 0 {
 		return 0, abi.EINVAL
 	}
-	in, err := fileArg(t, a[0])
+	in, out, release, err := endsArg(t, a[0], a[2])
 	if err != 0 {
 		return 0, err
 	}
-	defer in.DecRef()
-	out, err := fileArg(t, a[2])
-	if err != 0 {
-		return 0, err
-	}
-	defer out.DecRef()
-	if !in.Readable() || !out.Writable() {
-		return 0, abi.EBADF
-	}
+	defer release()
 	inPipe, outPipe := kernel.IsPipe(in), kernel.IsPipe(out)
 	if !inPipe && !outPipe || in == out {
 		return 0, abi.EINVAL
@@ -179,34 +187,38 @@ func sysSplice(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	if out.Flags()&abi.O_APPEND != 0 && !outPipe {
 		return 0, abi.EINVAL
 	}
-	inOffV, inHas, err := offsetArg(t, a[1])
+	return transferAt(t, in, out, &offsetArg{addr: a[1]}, &offsetArg{addr: a[3]}, min(a[4], maxRW), nil)
+}
+
+// transferAt is transfer with the offsets of splice and copy_file_range,
+// loaded before and stored after; positions, when not nil, stand for NULL
+// offsets with the files' own (copy_file_range), which are then advanced.
+func transferAt(t *kernel.Task, in, out *vfs.File, io, oo *offsetArg, count uint64, positions *[2]int64) (uint64, abi.Errno) {
+	inOff, err := io.load(t)
 	if err != 0 {
 		return 0, err
 	}
-	outOffV, outHas, err := offsetArg(t, a[3])
+	outOff, err := oo.load(t)
 	if err != 0 {
 		return 0, err
 	}
-	var inOff, outOff *int64
-	if inHas {
-		inOff = &inOffV
-	}
-	if outHas {
-		outOff = &outOffV
-	}
-	n, err := transfer(t, in, out, inOff, outOff, min(a[4], maxRW))
-	if err != 0 {
-		return 0, err
-	}
-	if inHas {
-		if e := putOffset(t, a[1], inOffV); e != 0 {
-			return 0, e
+	if positions != nil {
+		if inOff == nil {
+			inOff = &positions[0]
+		}
+		if outOff == nil {
+			outOff = &positions[1]
 		}
 	}
-	if outHas {
-		if e := putOffset(t, a[3], outOffV); e != 0 {
-			return 0, e
-		}
+	n, err := transfer(t, in, out, inOff, outOff, count)
+	if err != 0 {
+		return 0, err
+	}
+	if e := io.store(t); e != 0 {
+		return 0, e
+	}
+	if e := oo.store(t); e != 0 {
+		return 0, e
 	}
 	return n, 0
 }
@@ -216,19 +228,11 @@ func sysTee(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	if a[3]&^(spliceMove|spliceNonblock|spliceMore|spliceGift) != 0 {
 		return 0, abi.EINVAL
 	}
-	in, err := fileArg(t, a[0])
+	in, out, release, err := endsArg(t, a[0], a[1])
 	if err != 0 {
 		return 0, err
 	}
-	defer in.DecRef()
-	out, err := fileArg(t, a[1])
-	if err != 0 {
-		return 0, err
-	}
-	defer out.DecRef()
-	if !in.Readable() || !out.Writable() {
-		return 0, abi.EBADF
-	}
+	defer release()
 	if a[2] == 0 {
 		return 0, 0
 	}
@@ -243,17 +247,12 @@ func sysCopyFileRange(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	if a[5] != 0 {
 		return 0, abi.EINVAL
 	}
-	in, err := fileArg(t, a[0])
+	in, out, release, err := endsArg(t, a[0], a[2])
 	if err != 0 {
 		return 0, err
 	}
-	defer in.DecRef()
-	out, err := fileArg(t, a[2])
-	if err != 0 {
-		return 0, err
-	}
-	defer out.DecRef()
-	if !in.Readable() || !out.Writable() || out.Flags()&abi.O_APPEND != 0 {
+	defer release()
+	if out.Flags()&abi.O_APPEND != 0 {
 		return 0, abi.EBADF
 	}
 	var ist, ost abi.Stat_t
@@ -272,42 +271,33 @@ func sysCopyFileRange(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 			return 0, abi.EINVAL
 		}
 	}
-	inOffV, inHas, err := offsetArg(t, a[1])
-	if err != 0 {
+	io, oo := offsetArg{addr: a[1]}, offsetArg{addr: a[3]}
+	pos := [2]int64{in.Pos(), out.Pos()}
+	// The overlap check needs the offsets before the transfer loads them.
+	inOff, outOff := pos[0], pos[1]
+	if p, err := io.load(t); err != 0 {
 		return 0, err
+	} else if p != nil {
+		inOff = *p
 	}
-	outOffV, outHas, err := offsetArg(t, a[3])
-	if err != 0 {
+	if p, err := oo.load(t); err != 0 {
 		return 0, err
-	}
-	if !inHas {
-		inOffV = in.Pos()
-	}
-	if !outHas {
-		outOffV = out.Pos()
+	} else if p != nil {
+		outOff = *p
 	}
 	count := min(a[4], maxRW)
-	if ist.Dev == ost.Dev && ist.Ino == ost.Ino && uint64(inOffV) < uint64(outOffV)+count && uint64(outOffV) < uint64(inOffV)+count {
+	if ist.Dev == ost.Dev && ist.Ino == ost.Ino && uint64(inOff) < uint64(outOff)+count && uint64(outOff) < uint64(inOff)+count {
 		return 0, abi.EINVAL
 	}
-	start := inOffV
-	n, err := transfer(t, in, out, &inOffV, &outOffV, count)
+	n, err := transferAt(t, in, out, &io, &oo, count, &pos)
 	if err != 0 {
 		return 0, err
 	}
-	if inHas {
-		if e := putOffset(t, a[1], inOffV); e != 0 {
-			return 0, e
-		}
-	} else {
-		in.Lseek(start+int64(n), abi.SEEK_SET)
+	if io.addr == 0 {
+		in.Lseek(pos[0], abi.SEEK_SET)
 	}
-	if outHas {
-		if e := putOffset(t, a[3], outOffV); e != 0 {
-			return 0, e
-		}
-	} else {
-		out.Lseek(outOffV, abi.SEEK_SET)
+	if oo.addr == 0 {
+		out.Lseek(pos[1], abi.SEEK_SET)
 	}
 	return n, 0
 }
