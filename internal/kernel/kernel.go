@@ -71,6 +71,7 @@ type Kernel struct {
 	futexes     map[futexKey]*waitQueue     // guarded by mu: futex words with waiters
 	fifos       map[any]*pipe               // guarded by mu: FIFOs open somewhere, by the vfs's key (fifo.go)
 	locks       lockState                   // guarded by mu, but for its counter: file locks (locks.go)
+	load        loadAvg                     // guarded by mu: the load average (loadavg.go)
 	mmUsers     map[*mm.AddressSpace]int    // guarded by mu: tasks using each address space
 	imageOf     map[*mm.AddressSpace]fileID // guarded by mu: the executable each address space runs
 	images      map[fileID]int              // guarded by mu: address spaces running each executable

@@ -380,6 +380,11 @@ func (t *Task) SetComm(name string) {
 
 // SysInfo is the kernel-wide state /proc/stat, /proc/loadavg,
 // /proc/uptime and /proc/meminfo show.
+// MemTotalKB is the memory vessel says the machine has, in KiB: 4 GiB.
+// Guests have no memory size of their own (their pages are Go memory,
+// limited by the host); sysinfo(2) and /proc/meminfo both report this.
+const MemTotalKB = 4 << 20
+
 type SysInfo struct {
 	Uptime       time.Duration // since the kernel started, on the guest's clock
 	UserNanos    uint64        // CPU time every task has spent in guest code, living or gone

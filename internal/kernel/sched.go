@@ -47,6 +47,9 @@ func (k *Kernel) runLocked(t *Task) {
 	t.resumed = true // read by t after it receives the token
 	t.setState(StateRunning)
 	k.switches++
+	if k.switches&63 == 0 {
+		k.sampleLoadLocked()
+	}
 	t.wake <- struct{}{}
 }
 

@@ -60,7 +60,8 @@ type Task struct {
 	// The hart's registers and caches; only the task's own goroutine touches them.
 	Hart *cpu.Hart
 
-	iobuf []byte // IOBuf's scratch; only the task's own goroutine touches it
+	iobuf []byte  // IOBuf's scratch; only the task's own goroutine touches it
+	io    IOUsage // read and write accounting; written by the task's own goroutine
 
 	// kernelMain, when set, is what the task runs instead of guest code:
 	// vessel's built-in init.

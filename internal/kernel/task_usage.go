@@ -10,6 +10,16 @@ type Usage struct {
 	VolSwitches uint64 // the task blocked or yielded
 	InvSwitches uint64 // the task was preempted
 	MaxRSSKB    uint64 // the largest resident set, in KiB
+	IO          IOUsage
+}
+
+// IOUsage is Linux's task_io_accounting, /proc/PID/io: bytes and calls of
+// the read and write families (read, readv, pread64, write, ..., and
+// sendfile, splice, copy_file_range, which do both). vessel has no block
+// layer, so storage bytes are not counted.
+type IOUsage struct {
+	RChar, WChar uint64 // bytes read and written
+	SysCR, SysCW uint64 // read and write calls
 }
 
 func (u *Usage) add(v Usage) {
@@ -19,12 +29,21 @@ func (u *Usage) add(v Usage) {
 	u.VolSwitches += v.VolSwitches
 	u.InvSwitches += v.InvSwitches
 	u.MaxRSSKB = max(u.MaxRSSKB, v.MaxRSSKB)
+	u.IO.RChar += v.IO.RChar
+	u.IO.WChar += v.IO.WChar
+	u.IO.SysCR += v.IO.SysCR
+	u.IO.SysCW += v.IO.SysCW
 }
 
 // threadUsage is t's own usage, without memory figures.
 func (t *Task) threadUsage() Usage {
-	return Usage{UserNanos: t.UserInsns, SysNanos: t.SysNanos, VolSwitches: t.VolSwitches, InvSwitches: t.InvSwitches}
+	return Usage{UserNanos: t.UserInsns, SysNanos: t.SysNanos, VolSwitches: t.VolSwitches, InvSwitches: t.InvSwitches, IO: t.io}
 }
+
+// CountRead records a read-family call that moved n bytes; CountWrite a
+// write-family one. Only the task's own goroutine calls them.
+func (t *Task) CountRead(n uint64)  { t.io.RChar += n; t.io.SysCR++ }
+func (t *Task) CountWrite(n uint64) { t.io.WChar += n; t.io.SysCW++ }
 
 // ThreadUsage is getrusage(RUSAGE_THREAD).
 func (t *Task) ThreadUsage() Usage {

@@ -25,10 +25,9 @@ const (
 	Version = "#1 SMP vessel"
 )
 
-// memTotalKB is the memory vessel says the machine has: the 4 GiB that
-// sysinfo(2) reports. vessel's guests have no memory size of their own
-// (their pages are Go memory, limited by the host).
-const memTotalKB = 4 << 20
+// memTotalKB is the memory vessel says the machine has (kernel.MemTotalKB,
+// what sysinfo(2) reports too).
+const memTotalKB = kernel.MemTotalKB
 
 // cpuinfo is /proc/cpuinfo as riscv64 Linux 6.1 prints it (c_show in
 // arch/riscv/kernel/cpu.c) for vessel's one hart: the ISA it runs, the
@@ -86,12 +85,12 @@ func idleNanos(s *kernel.SysInfo) uint64 {
 	return 0
 }
 
-// loadavg is /proc/loadavg. vessel does not keep Linux's decaying load
-// averages, so the three averages are 0.00, an idle machine's; the
-// runnable and total task counts and the last pid are the kernel's.
+// loadavg is /proc/loadavg: the kernel's 1, 5 and 15 minute load
+// averages, the runnable and total task counts, and the last pid.
 func (p *FS) loadavg(vfs.Caller) ([]byte, abi.Errno) {
 	s := p.k.SysInfo()
-	return fmt.Appendf(nil, "0.00 0.00 0.00 %d/%d %d\n", s.Running, s.Tasks, s.LastPid), 0
+	l := p.k.LoadAvg()
+	return fmt.Appendf(nil, "%.2f %.2f %.2f %d/%d %d\n", l[0], l[1], l[2], s.Running, s.Tasks, s.LastPid), 0
 }
 
 // stat is /proc/stat: CPU time by kind in clock ticks (all of it user or

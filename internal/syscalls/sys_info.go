@@ -3,7 +3,6 @@ package syscalls
 import (
 	"crypto/rand"
 	"io"
-	"runtime"
 
 	"vessel/internal/abi"
 	"vessel/internal/kernel"
@@ -27,16 +26,23 @@ func sysUname(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	return 0, t.MM.CopyOut(a[0], b[:])
 }
 
-// sysinfo(2): uptime and memory figures from the host's Go runtime view.
+// sysinfo(2): uptime, the load averages (fixed point, 16 fraction bits),
+// the memory the machine is said to have and what guests' address spaces
+// hold of it (as /proc/meminfo), and the number of tasks. No swap, no high
+// memory.
 func sysSysinfo(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
+	k := t.Kernel()
+	s := k.SysInfo()
+	total := uint64(kernel.MemTotalKB) << 10
 	si := abi.Sysinfo{
-		Uptime:   int64(t.Kernel().Uptime().Seconds()) + 1,
-		Totalram: 4 << 30,
-		Freeram:  4<<30 - ms.Sys,
-		Procs:    1,
+		Uptime:   int64(s.Uptime.Seconds()) + 1,
+		Totalram: total,
+		Freeram:  total - min(s.ResidentKB<<10, total),
+		Procs:    uint16(min(s.Tasks, 1<<16-1)),
 		Unit:     1,
+	}
+	for i, l := range k.LoadAvg() {
+		si.Loads[i] = uint64(l * 65536)
 	}
 	var b [abi.SizeofSysinfo]byte
 	si.Marshal(b[:])
