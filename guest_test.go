@@ -174,6 +174,7 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "cpuclock"},
 		{name: "creds"},
 		{name: "stopwake"},
+		{name: "pollkinds"},
 		{name: "proc_tree"},
 		{name: "proc_tree", dynamic: true},
 		{name: "proc_files", args: tempDirArg},

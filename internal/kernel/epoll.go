@@ -96,6 +96,21 @@ func (ep *epollFile) changedLocked(p pollable) {
 	ep.k.notifyLocked(ep)
 }
 
+// epollable reports whether epoll may watch f: what its kind says
+// (vfs.PollSupport), or else any file but a regular file or directory
+// whose readiness vessel does not track, as Linux refuses a file without a
+// poll operation.
+func epollable(f *vfs.File) bool {
+	if ps, ok := f.Impl().(vfs.PollSupport); ok {
+		return ps.CanPoll()
+	}
+	if _, own := f.Impl().(pollable); own {
+		return true
+	}
+	var st abi.Stat_t
+	return f.Stat(&st) != 0 || st.Mode&abi.S_IFMT != abi.S_IFREG && st.Mode&abi.S_IFMT != abi.S_IFDIR
+}
+
 // EpollCtl is epoll_ctl(2). EPERM for a file epoll cannot watch (a regular
 // file or directory, as Linux), EINVAL for the epoll itself, EEXIST,
 // ENOENT.
@@ -117,12 +132,9 @@ func (t *Task) EpollCtl(epfd int32, op int, fd int32, events uint32, data uint64
 		f.DecRef()
 		return abi.EINVAL
 	}
-	var st abi.Stat_t
-	if f.Stat(&st) == 0 && (st.Mode&abi.S_IFMT == abi.S_IFREG || st.Mode&abi.S_IFMT == abi.S_IFDIR) {
-		if _, own := f.Impl().(pollable); !own {
-			f.DecRef()
-			return abi.EPERM
-		}
+	if !epollable(f) {
+		f.DecRef()
+		return abi.EPERM
 	}
 	k := t.k
 	k.mu.Lock()

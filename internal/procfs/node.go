@@ -171,6 +171,10 @@ func (g *genFile) at(off int64) ([]byte, abi.Errno) {
 	return g.text[off:], 0
 }
 
+// CanPoll: procfs files have a poll operation (proc_reg_poll), which says
+// they are always ready, so epoll may watch them.
+func (g *genFile) CanPoll() bool { return true }
+
 func (g *genFile) Read(f *vfs.File, dst []byte, pos *int64) (int, abi.Errno) {
 	n, e := g.Pread(f, dst, *pos)
 	*pos += int64(n)

@@ -177,6 +177,20 @@ func (d memDevice) Stat(f *File, st *abi.Stat_t) abi.Errno {
 
 func (memDevice) Sync(*File, bool) abi.Errno { return 0 }
 
+// CanPoll: of the memory devices only random has a poll operation
+// (drivers/char/random.c's random_fops; urandom's and mem.c's have none),
+// so epoll refuses the others.
+func (d memDevice) CanPoll() bool { return d.kind == devRandom }
+
+// Ready: random's poll says it can be read (its pool is always ready in
+// vessel) and not written; the others have no poll and are always ready.
+func (d memDevice) Ready(*File) uint32 {
+	if d.kind == devRandom {
+		return abi.EPOLLIN | abi.EPOLLRDNORM
+	}
+	return defaultPollMask
+}
+
 // NewDevfs returns the tree vessel mounts at /dev (Linux's devtmpfs as
 // udev leaves it): the memory devices, tty, the /proc/self/fd links, and
 // empty shm, pts and mqueue directories for the mounts made there.

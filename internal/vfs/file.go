@@ -52,6 +52,13 @@ type FileImpl interface {
 	Release(f *File)
 }
 
+// PollSupport is implemented by kinds of file that say whether epoll may
+// watch them, as Linux decides by whether the file has a poll operation;
+// without it, every kind may but regular files and directories.
+type PollSupport interface {
+	CanPoll() bool
+}
+
 // FileDefaults gives a FileImpl Linux's answers for operations its kind
 // lacks: EINVAL for read and write (no ->read), ESPIPE for positional I/O
 // and lseek (no_llseek), ENOTDIR for getdents, ENOTTY for ioctl. Stat is not

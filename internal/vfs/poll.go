@@ -6,6 +6,16 @@ import (
 	"vessel/internal/abi"
 )
 
+// defaultPollMask is what a file without a poll operation of its own is
+// (Linux's DEFAULT_POLLMASK): ready to read and to write.
+const defaultPollMask = abi.EPOLLIN | abi.EPOLLOUT | abi.EPOLLRDNORM | abi.EPOLLWRNORM
+
+// Readier is a kind of file of the vfs's own that is not always ready for
+// both reading and writing: Ready says, in EPOLL* bits, what it is now.
+type Readier interface {
+	Ready(f *File) uint32
+}
+
 // HostReadiness is what epoll reports for a file vessel does not implement
 // itself, in EPOLL* bits: a regular file or directory is always ready for
 // reading and writing (as Linux says of them); a host stream, FIFO, socket
@@ -21,7 +31,10 @@ func HostReadiness(f *File) uint32 {
 		}
 		fd = impl.fd
 	default:
-		return abi.EPOLLIN | abi.EPOLLOUT
+		if r, ok := f.impl.(Readier); ok {
+			return r.Ready(f)
+		}
+		return defaultPollMask
 	}
 	pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN | unix.POLLOUT | unix.POLLPRI | unix.POLLRDHUP}}
 	if n, err := unix.Poll(pfd, 0); err != nil || n == 0 {
