@@ -6,7 +6,8 @@
 #   DIR/bin/     the commands userland/go.mod lists as tools; env and
 #                zombie (a child left unreaped, for ps), our own, from
 #                userland/testdata; sh -> gosh
-#   DIR/etc/     passwd, group, hostname, motd
+#   DIR/etc/     passwd, group, hostname, hosts (localhost on vessel's
+#                loopback), motd
 #   DIR/root/    root's home directory
 #   DIR/tmp/     scratch space (vessel mounts a tmpfs over it when it can)
 #
@@ -66,6 +67,7 @@ daemon:x:1:
 nogroup:x:65534:
 EOF
 echo vessel >"$tmp/etc/hostname"
+printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$tmp/etc/hosts"
 cat >"$tmp/etc/motd" <<'EOF'
 This is a riscv64 userland (u-root's core commands) running under vessel.
 Every process here is a guest task: try ps aux, sleep 30 &, kill, echo hi | cat.

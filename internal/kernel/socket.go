@@ -11,25 +11,29 @@ import (
 	"vessel/internal/vfs"
 )
 
-// Unix domain sockets (unix(7)), implemented by vessel between guest
-// processes; Linux's net/unix/af_unix.c is the specification. The other
-// address families are EAFNOSUPPORT.
+// Sockets, implemented by vessel between guest processes: Unix domain
+// sockets (unix(7); Linux's net/unix/af_unix.c is the specification) and
+// Internet sockets over vessel's one network interface, the loopback
+// (socket_inet.go). The other address families are EAFNOSUPPORT.
 //
-// A socket is a unixSocket behind a stream File. Stream sockets carry
-// bytes that reads merge; datagram and seqpacket sockets carry messages
-// whose boundaries reads keep. Every message (sockMsg) sits in its
-// receiver's queue and is charged to its sender's send buffer (Linux's
-// sk_wmem_alloc) until it is read, so a fast sender waits for a slow
-// reader. A connection is two sockets pointing at each other: socketpair
-// makes both; connect makes the server's half (an embryo, with no File)
-// and queues it on the listener, where accept gives it a File.
+// A socket is a sock behind a stream File. Stream sockets carry bytes that
+// reads merge; datagram and seqpacket sockets carry messages whose
+// boundaries reads keep. Every message (sockMsg) sits in its receiver's
+// queue and is charged to its sender's send buffer (Linux's sk_wmem_alloc)
+// until it is read, so a fast sender waits for a slow reader. A connection
+// is two sockets pointing at each other: socketpair makes both; connect
+// makes the server's half (an embryo, with no File) and queues it on the
+// listener, where accept gives it a File. A loopback TCP connection is
+// such a pair of stream sockets, with Internet addresses; a UDP datagram
+// is a message charged to its receiver, as Linux charges it once the
+// loopback device has taken it.
 //
 // Everything is guarded by Kernel.mu, and tasks wait on the sockets' wait
 // queues as on a pipe's: receivers and acceptors on rq, senders for room
-// in their own send buffer on wq, senders to a full datagram queue and
-// connectors to a full backlog on the receiver's peerWait. Files are never
-// released under Kernel.mu: what a function drops it returns, and the
-// caller drops it after unlocking.
+// in their own send buffer (and TCP connectors) on wq, senders to a full
+// datagram queue and Unix connectors to a full backlog on the receiver's
+// peerWait. Files are never released under Kernel.mu: what a function
+// drops it returns, and the caller drops it after unlocking.
 //
 // Descriptors sent with SCM_RIGHTS ride in the message as File references
 // until they are received or the message is dropped. A socket's File can
@@ -51,13 +55,18 @@ const (
 	sockMinRcvbuf = 2304 // SOCK_MIN_RCVBUF
 )
 
-// sockState is Linux's sk_state for a Unix socket.
+// Somaxconn is net.core.somaxconn, the most connections a listener's
+// backlog holds, as /proc/sys/net/core/somaxconn shows it.
+const Somaxconn = somaxconn
+
+// sockState is Linux's sk_state.
 type sockState uint8
 
 const (
 	sockUnconnected sockState = iota // TCP_CLOSE
 	sockListening                    // TCP_LISTEN
-	sockConnected                    // TCP_ESTABLISHED
+	sockConnected                    // TCP_ESTABLISHED (and a TCP socket's CLOSE_WAIT, FIN_WAIT, ...)
+	sockConnecting                   // TCP_SYN_SENT: a TCP connect waiting for room in a listener's backlog
 )
 
 // sk_shutdown bits.
@@ -67,36 +76,40 @@ const (
 	shutdownMask = rcvShutdown | sendShutdown
 )
 
-// unixSocket is one Unix socket. Its fields other than the immutable ones
-// are guarded by Kernel.mu.
-type unixSocket struct {
+// sock is one socket. Its fields other than the immutable ones are guarded
+// by Kernel.mu.
+type sock struct {
 	vfs.FileDefaults
 	k        *Kernel
-	ns       *unixNamespace // immutable
-	typ      int32          // immutable: SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET
-	ino      uint64         // immutable
-	uid, gid uint32         // immutable: the creator's filesystem ids, for fstat
+	ns       *netNamespace // immutable
+	family   int32         // immutable: AF_UNIX, AF_INET or AF_INET6
+	typ      int32         // immutable: SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET
+	protocol int32         // immutable: 0 for AF_UNIX, IPPROTO_TCP or IPPROTO_UDP
+	in       *inetSock     // immutable pointer: an Internet socket's addresses and state; nil for AF_UNIX
+	ino      uint64        // immutable
+	uid, gid uint32        // the filesystem ids of the task that made the File, for fstat; set before it exists
 
 	file     *vfs.File // the socket's File (not a reference); nil for an embryo not yet accepted
 	dead     bool      // the File was released
 	state    sockState
-	addr     *unixName   // the name bound, or an accepted socket's listener's name; nil: unnamed
-	peer     *unixSocket // the other end: both ways for a connection, one way for a datagram socket
-	senders  []*unixSocket
-	recvq    []*sockMsg    // messages not yet read, in order
-	acceptq  []*unixSocket // listening: connected embryos waiting for accept
-	backlog  int           // sk_max_ack_backlog: listen's backlog, or max_dgram_qlen
-	wmem     int           // truesize of this socket's sent messages not yet read
+	addr     *unixName // the name bound, or an accepted socket's listener's name; nil: unnamed
+	peer     *sock     // the other end: both ways for a connection, one way for a Unix datagram socket
+	senders  []*sock
+	recvq    []*sockMsg // messages not yet read, in order
+	acceptq  []*sock    // listening: connected embryos waiting for accept
+	backlog  int        // sk_max_ack_backlog: listen's backlog, or max_dgram_qlen
+	wmem     int        // truesize of this socket's sent messages not yet read
 	shutdown uint8
 	err      abi.Errno // sk_err: reported once (ECONNRESET)
-	passcred bool      // SO_PASSCRED
+	passcred bool      // SO_PASSCRED on a Unix socket
 	peerCred *Ucred    // SO_PEERCRED: the peer's (or a listener's own) credentials at connect time
 	sndbuf   int       // SO_SNDBUF
 	rcvbuf   int       // SO_RCVBUF
 	rcvtimeo time.Duration
 	sndtimeo time.Duration
-	opts     map[int32]int32 // SO_REUSEADDR, SO_KEEPALIVE: kept, and meaningless for Unix sockets, as on Linux
-	inflight int             // references to file riding in messages
+	opts     map[sockOpt]int32 // the options kept with no further effect here (intOpts), and SO_REUSEADDR and SO_REUSEPORT
+	linger   sockLinger        // SO_LINGER
+	inflight int               // references to file riding in messages
 
 	rq, wq, peerWait waitQueue
 	watching         []*epollFile
@@ -108,7 +121,7 @@ type unixName struct {
 	addr  UnixAddr
 	key   vfs.SocketKey // a path's inode
 	pin   *vfs.File     // a path's inode held open, so that the host does not reuse its number while bound
-	owner *unixSocket   // the socket bound to it
+	owner *sock         // the socket bound to it
 }
 
 // sockMsg is a message in a receive queue. A stream socket's messages are
@@ -116,23 +129,26 @@ type unixName struct {
 type sockMsg struct {
 	data   []byte
 	off    int         // stream: the bytes of data already read
-	from   *unixSocket // the sender: its name is the source address, its wmem pays for the message
-	size   int         // what the message costs in from.wmem (Linux's skb truesize)
+	from   *sock       // the sender: its name is the source address, its wmem pays for the message; nil for UDP
+	src    []byte      // UDP: the source address as the receiver's recvfrom gives it
+	size   int         // what the message costs in from.wmem, or a UDP receiver's rmem (Linux's skb truesize)
 	rights []*vfs.File // SCM_RIGHTS: one reference each
 	creds  *Ucred      // the credentials attached (SCM_CREDENTIALS or SO_PASSCRED); nil: none
 }
 
-// unixNamespace is the Unix socket world of one kernel (Linux keeps it per
-// network namespace): the bound names and the sockets in flight. Guarded
-// by Kernel.mu.
-type unixNamespace struct {
+// netNamespace is the socket world of one kernel (Linux keeps it per
+// network namespace): the bound Unix names, the sockets in flight, and the
+// ports Internet sockets hold. Guarded by Kernel.mu.
+type netNamespace struct {
 	k          *Kernel
-	live       map[*unixSocket]struct{} // every socket not yet released
-	paths      map[vfs.SocketKey]*unixSocket
-	abstract   map[abstractKey]*unixSocket
+	live       map[*sock]struct{} // every socket not yet released
+	paths      map[vfs.SocketKey]*sock
+	abstract   map[abstractKey]*sock
 	autoNext   uint32
-	inflight   map[*unixSocket]struct{} // sockets whose File rides in a message
+	inflight   map[*sock]struct{} // sockets whose File rides in a message
 	collecting bool
+	ports      map[portKey][]*sock // Internet sockets holding a local port, in the order they took it
+	nextPort   uint32              // where the search for an ephemeral port starts
 }
 
 // abstractKey names an abstract binding. Linux hashes the type into the
@@ -142,25 +158,26 @@ type abstractKey struct {
 	name string
 }
 
-// unixNamespaces maps each kernel to its namespace while it has sockets.
-// unixNSMu is taken under Kernel.mu and nothing is taken under it.
+// netNamespaces maps each kernel to its namespace while it has sockets.
+// netNSMu is taken under Kernel.mu and nothing is taken under it.
 var (
-	unixNSMu       sync.Mutex
-	unixNamespaces = map[*Kernel]*unixNamespace{}
-	sockInodes     atomic.Uint64
+	netNSMu       sync.Mutex
+	netNamespaces = map[*Kernel]*netNamespace{}
+	sockInodes    atomic.Uint64
 )
 
-// namespaceLocked returns k's namespace, making it if k has none.
+// netNamespaceLocked returns k's namespace, making it if k has none.
 //
 // Preconditions: Kernel.mu is held.
-func (k *Kernel) unixNamespaceLocked() *unixNamespace {
-	unixNSMu.Lock()
-	defer unixNSMu.Unlock()
-	ns := unixNamespaces[k]
+func (k *Kernel) netNamespaceLocked() *netNamespace {
+	netNSMu.Lock()
+	defer netNSMu.Unlock()
+	ns := netNamespaces[k]
 	if ns == nil {
-		ns = &unixNamespace{k: k, live: map[*unixSocket]struct{}{}, paths: map[vfs.SocketKey]*unixSocket{},
-			abstract: map[abstractKey]*unixSocket{}, inflight: map[*unixSocket]struct{}{}}
-		unixNamespaces[k] = ns
+		ns = &netNamespace{k: k, live: map[*sock]struct{}{}, paths: map[vfs.SocketKey]*sock{},
+			abstract: map[abstractKey]*sock{}, inflight: map[*sock]struct{}{}, ports: map[portKey][]*sock{},
+			nextPort: k.randomUint32()}
+		netNamespaces[k] = ns
 	}
 	return ns
 }
@@ -168,53 +185,61 @@ func (k *Kernel) unixNamespaceLocked() *unixNamespace {
 // forgetLocked drops the namespace once its last socket is gone.
 //
 // Preconditions: Kernel.mu is held.
-func (ns *unixNamespace) forgetLocked() {
+func (ns *netNamespace) forgetLocked() {
 	if len(ns.live) > 0 {
 		return
 	}
-	unixNSMu.Lock()
-	if unixNamespaces[ns.k] == ns {
-		delete(unixNamespaces, ns.k)
+	netNSMu.Lock()
+	if netNamespaces[ns.k] == ns {
+		delete(netNamespaces, ns.k)
 	}
-	unixNSMu.Unlock()
+	netNSMu.Unlock()
 }
 
 // sockType checks socket(2)'s arguments in Linux's order (__sys_socket,
-// __sock_create, unix_create) and returns the socket type and the
-// SOCK_NONBLOCK and SOCK_CLOEXEC flags. SOCK_RAW is a datagram socket.
-func sockType(domain, typ, protocol int32) (int32, uint32, abi.Errno) {
+// __sock_create, then unix_create or inet_create) and returns the socket
+// type, the protocol and the SOCK_NONBLOCK and SOCK_CLOEXEC flags. A Unix
+// SOCK_RAW is a datagram socket.
+func sockType(domain, typ, protocol int32, priv bool) (int32, int32, uint32, abi.Errno) {
 	flags := uint32(typ) &^ SOCK_TYPE_MASK
 	if flags&^(SOCK_CLOEXEC|SOCK_NONBLOCK) != 0 {
-		return 0, 0, abi.EINVAL
+		return 0, 0, 0, abi.EINVAL
 	}
 	typ &= SOCK_TYPE_MASK
 	switch {
 	case domain < 0 || domain >= AF_MAX:
-		return 0, 0, abi.EAFNOSUPPORT
+		return 0, 0, 0, abi.EAFNOSUPPORT
 	case typ >= SOCK_MAX:
-		return 0, 0, abi.EINVAL
+		return 0, 0, 0, abi.EINVAL
+	case domain == AF_INET || domain == AF_INET6:
+		proto, err := inetSockType(domain, typ, protocol, priv)
+		return typ, proto, flags, err
 	case domain != AF_UNIX:
-		return 0, 0, abi.EAFNOSUPPORT
+		return 0, 0, 0, abi.EAFNOSUPPORT
 	case protocol != 0 && protocol != AF_UNIX:
-		return 0, 0, abi.EPROTONOSUPPORT
+		return 0, 0, 0, abi.EPROTONOSUPPORT
 	}
 	switch typ {
 	case SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET:
 	case SOCK_RAW:
 		typ = SOCK_DGRAM
 	default:
-		return 0, 0, abi.ESOCKTNOSUPPORT
+		return 0, 0, 0, abi.ESOCKTNOSUPPORT
 	}
-	return typ, flags, 0
+	return typ, 0, flags, 0
 }
 
-// newSocketLocked makes a socket of type typ for t, without a File.
+// newSocketLocked makes a socket of the given family, type and protocol
+// for t, without a File.
 //
 // Preconditions: Kernel.mu is held.
-func (t *Task) newSocketLocked(typ int32) *unixSocket {
+func (t *Task) newSocketLocked(family, typ, protocol int32) *sock {
 	k := t.k
-	s := &unixSocket{k: k, ns: k.unixNamespaceLocked(), typ: typ, ino: sockInodes.Add(1),
+	s := &sock{k: k, ns: k.netNamespaceLocked(), family: family, typ: typ, protocol: protocol, ino: sockInodes.Add(1),
 		uid: t.Creds.FSUID, gid: t.Creds.FSGID, backlog: maxDgramQlen, sndbuf: wmemDefault, rcvbuf: rmemDefault}
+	if family != AF_UNIX {
+		s.initInet()
+	}
 	s.ns.live[s] = struct{}{}
 	return s
 }
@@ -222,7 +247,7 @@ func (t *Task) newSocketLocked(typ int32) *unixSocket {
 // openLocked gives s its File, with O_NONBLOCK from flags.
 //
 // Preconditions: Kernel.mu is held.
-func (s *unixSocket) openLocked(flags uint32) *vfs.File {
+func (s *sock) openLocked(flags uint32) *vfs.File {
 	f := vfs.NewStreamFile(s, abi.O_RDWR|flags&abi.O_NONBLOCK, "socket:["+strconv.FormatUint(s.ino, 10)+"]")
 	s.file = f
 	return f
@@ -234,31 +259,35 @@ func (t *Task) ucred() *Ucred {
 	return &Ucred{Pid: t.Tgid, UID: t.Creds.EUID, GID: t.Creds.EGID}
 }
 
-// Socket is socket(2). Only AF_UNIX is implemented: every other family is
-// EAFNOSUPPORT.
+// Socket is socket(2): AF_UNIX, and AF_INET and AF_INET6 with TCP and
+// UDP; every other family is EAFNOSUPPORT.
 func (t *Task) Socket(domain, typ, protocol int32) (int32, abi.Errno) {
-	stype, flags, err := sockType(domain, typ, protocol)
+	stype, proto, flags, err := sockType(domain, typ, protocol, t.privileged())
 	if err != 0 {
 		return 0, err
 	}
 	t.k.mu.Lock()
-	f := t.newSocketLocked(stype).openLocked(flags)
+	f := t.newSocketLocked(domain, stype, proto).openLocked(flags)
 	t.k.mu.Unlock()
 	fd, err := t.FDs.Install(f, flags&SOCK_CLOEXEC != 0)
 	f.DecRef() // the table holds its own reference
 	return fd, err
 }
 
-// Socketpair is socketpair(2): two connected sockets, each with the
-// creator's credentials as its peer's.
+// Socketpair is socketpair(2): two connected Unix sockets, each with the
+// creator's credentials as its peer's. Internet sockets come in no pairs
+// (EOPNOTSUPP, after socket(2)'s checks).
 func (t *Task) Socketpair(domain, typ, protocol int32) ([2]int32, abi.Errno) {
-	stype, flags, err := sockType(domain, typ, protocol)
+	stype, _, flags, err := sockType(domain, typ, protocol, t.privileged())
 	if err != 0 {
 		return [2]int32{}, err
 	}
+	if domain != AF_UNIX {
+		return [2]int32{}, abi.EOPNOTSUPP
+	}
 	k := t.k
 	k.mu.Lock()
-	a, b := t.newSocketLocked(stype), t.newSocketLocked(stype)
+	a, b := t.newSocketLocked(AF_UNIX, stype, 0), t.newSocketLocked(AF_UNIX, stype, 0)
 	a.peer, b.peer = b, a
 	a.state, b.state = sockConnected, sockConnected
 	a.peerCred, b.peerCred = t.ucred(), t.ucred()
@@ -280,20 +309,20 @@ func (t *Task) Socketpair(domain, typ, protocol int32) ([2]int32, abi.Errno) {
 
 // IsSocket reports whether f is a socket.
 func IsSocket(f *vfs.File) bool {
-	_, ok := f.Impl().(*unixSocket)
+	_, ok := f.Impl().(*sock)
 	return ok
 }
 
 // socketOf returns f's socket, or ENOTSOCK.
-func socketOf(f *vfs.File) (*unixSocket, abi.Errno) {
-	s, ok := f.Impl().(*unixSocket)
+func socketOf(f *vfs.File) (*sock, abi.Errno) {
+	s, ok := f.Impl().(*sock)
 	if !ok {
 		return nil, abi.ENOTSOCK
 	}
 	return s, 0
 }
 
-func (s *unixSocket) Stat(f *vfs.File, st *abi.Stat_t) abi.Errno {
+func (s *sock) Stat(f *vfs.File, st *abi.Stat_t) abi.Errno {
 	*st = abi.Stat_t{Mode: abi.S_IFSOCK | 0o777, Nlink: 1, Ino: s.ino, Uid: s.uid, Gid: s.gid, Blksize: abi.PageSize}
 	return 0
 }
@@ -301,8 +330,9 @@ func (s *unixSocket) Stat(f *vfs.File, st *abi.Stat_t) abi.Errno {
 // Release closes the socket, as Linux's unix_release_sock: its name is
 // unbound (the file stays), a connected peer sees end of file and a broken
 // pipe (and ECONNRESET if this end left data unread), connections waiting
-// to be accepted are reset, and what was queued is dropped.
-func (s *unixSocket) Release(f *vfs.File) {
+// to be accepted are reset, and what was queued is dropped. An Internet
+// socket closes as releaseInetLocked says.
+func (s *sock) Release(f *vfs.File) {
 	k := s.k
 	k.mu.Lock()
 	drop := s.releaseLocked(false, nil)
@@ -318,10 +348,13 @@ func (s *unixSocket) Release(f *vfs.File) {
 // accepted. It returns drop with the Files s held added.
 //
 // Preconditions: Kernel.mu is held.
-func (s *unixSocket) releaseLocked(embryo bool, drop []*vfs.File) []*vfs.File {
+func (s *sock) releaseLocked(embryo bool, drop []*vfs.File) []*vfs.File {
 	k := s.k
 	s.dead = true
 	delete(s.ns.live, s)
+	if s.in != nil {
+		return s.releaseInetLocked(embryo, drop)
+	}
 	if n := s.addr; n != nil && n.owner == s {
 		if n.addr.Abstract {
 			delete(s.ns.abstract, abstractKey{s.typ, n.addr.Name})
@@ -359,7 +392,7 @@ func (s *unixSocket) releaseLocked(embryo bool, drop []*vfs.File) []*vfs.File {
 // removeSender forgets datagram socket x as connected to s.
 //
 // Preconditions: Kernel.mu is held.
-func (s *unixSocket) removeSender(x *unixSocket) {
+func (s *sock) removeSender(x *sock) {
 	for i, y := range s.senders {
 		if y == x {
 			s.senders = append(s.senders[:i], s.senders[i+1:]...)
@@ -372,9 +405,9 @@ func (s *unixSocket) removeSender(x *unixSocket) {
 // Files they carried added.
 //
 // Preconditions: Kernel.mu is held.
-func (s *unixSocket) purgeLocked(drop []*vfs.File) []*vfs.File {
+func (s *sock) purgeLocked(drop []*vfs.File) []*vfs.File {
 	for _, m := range s.recvq {
-		m.from.unchargeLocked(m)
+		s.dequeuedLocked(m)
 		for _, f := range m.rights {
 			s.ns.landedLocked(f)
 			drop = append(drop, f)
@@ -388,17 +421,36 @@ func (s *unixSocket) purgeLocked(drop []*vfs.File) []*vfs.File {
 // readiness may have changed.
 //
 // Preconditions: Kernel.mu is held.
-func (s *unixSocket) wakeLocked() {
+func (s *sock) wakeLocked() {
 	s.k.wakeAllLocked(&s.rq)
 	s.k.wakeAllLocked(&s.wq)
 	s.k.notifyLocked(s)
 }
 
-// readyLocked is Linux's unix_poll (streams) and unix_dgram_poll
-// (datagram and seqpacket sockets).
+// dequeuedLocked gives back what message m, taken off s's queue, cost:
+// its sender's send buffer, or a UDP socket's receive buffer.
 //
 // Preconditions: Kernel.mu is held.
-func (s *unixSocket) readyLocked() uint32 {
+func (s *sock) dequeuedLocked(m *sockMsg) {
+	if m.from != nil {
+		m.from.unchargeLocked(m)
+	} else if s.in != nil {
+		s.in.rmem -= m.size
+	}
+}
+
+// readyLocked is Linux's unix_poll (streams) and unix_dgram_poll
+// (datagram and seqpacket sockets); tcp_poll and udp_poll for Internet
+// sockets.
+//
+// Preconditions: Kernel.mu is held.
+func (s *sock) readyLocked() uint32 {
+	switch s.protocol {
+	case IPPROTO_TCP:
+		return s.tcpReadyLocked()
+	case IPPROTO_UDP:
+		return s.udpReadyLocked()
+	}
 	var r uint32
 	if s.err != 0 {
 		r |= abi.EPOLLERR
@@ -429,7 +481,7 @@ func (s *unixSocket) readyLocked() uint32 {
 // is in flight.
 //
 // Preconditions: Kernel.mu is held.
-func (s *unixSocket) writableLocked() bool {
+func (s *sock) writableLocked() bool {
 	return s.state != sockListening && s.wmem<<2 <= s.sndbuf
 }
 
@@ -437,19 +489,22 @@ func (s *unixSocket) writableLocked() bool {
 // socket's queue, is over its limit.
 //
 // Preconditions: Kernel.mu is held.
-func (s *unixSocket) recvqFullLocked() bool {
+func (s *sock) recvqFullLocked() bool {
 	if s.state == sockListening {
 		return len(s.acceptq) > s.backlog
 	}
 	return len(s.recvq) > s.backlog
 }
 
-func (s *unixSocket) watchers() *[]*epollFile { return &s.watching }
+func (s *sock) watchers() *[]*epollFile { return &s.watching }
 
 // Ioctl answers SIOCINQ (FIONREAD), the bytes a read would see: all that
 // is queued on a stream or seqpacket socket, the first message on a
-// datagram socket; and SIOCOUTQ, what is sent but not yet read.
-func (s *unixSocket) Ioctl(f *vfs.File, io vfs.IOCtx, req uint32, arg uint64) (uint64, abi.Errno) {
+// datagram socket; and SIOCOUTQ, what is sent but not yet read — for an
+// Internet socket, not yet acknowledged, which on the loopback is nothing:
+// what a send took is in the peer's queue. A TCP listener has neither
+// (EINVAL).
+func (s *sock) Ioctl(f *vfs.File, io vfs.IOCtx, req uint32, arg uint64) (uint64, abi.Errno) {
 	k := s.k
 	k.mu.Lock()
 	var n int
@@ -466,6 +521,13 @@ func (s *unixSocket) Ioctl(f *vfs.File, io vfs.IOCtx, req uint32, arg uint64) (u
 			}
 		}
 	case SIOCOUTQ:
+		if s.in != nil {
+			if s.state == sockListening {
+				k.mu.Unlock()
+				return 0, abi.EINVAL
+			}
+			break
+		}
 		n = s.wmem
 	default:
 		k.mu.Unlock()
@@ -479,7 +541,7 @@ func (s *unixSocket) Ioctl(f *vfs.File, io vfs.IOCtx, req uint32, arg uint64) (u
 
 // ReadTask is read(2) on a socket: recv with no flags. An empty read
 // returns 0 at once, as Linux's sock_read_iter.
-func (s *unixSocket) ReadTask(t *Task, f *vfs.File, dst []byte) (int, abi.Errno) {
+func (s *sock) ReadTask(t *Task, f *vfs.File, dst []byte) (int, abi.Errno) {
 	if len(dst) == 0 {
 		return 0, 0
 	}
@@ -488,14 +550,14 @@ func (s *unixSocket) ReadTask(t *Task, f *vfs.File, dst []byte) (int, abi.Errno)
 }
 
 // WriteTask is write(2) on a socket: send with no flags.
-func (s *unixSocket) WriteTask(t *Task, f *vfs.File, src []byte) (int, abi.Errno) {
+func (s *sock) WriteTask(t *Task, f *vfs.File, src []byte) (int, abi.Errno) {
 	return t.send(s, f, src, nil, nil, 0)
 }
 
 // deadline is when a wait with timeout timeo (0: none) ends.
 //
 // Preconditions: Kernel.mu is held.
-func (s *unixSocket) deadline(timeo time.Duration) time.Time {
+func (s *sock) deadline(timeo time.Duration) time.Time {
 	if timeo <= 0 {
 		return zeroTime
 	}
@@ -528,7 +590,7 @@ func waitErr(o sleepOutcome, timeo time.Duration) abi.Errno {
 // takeErrLocked is sock_error: the pending error, cleared.
 //
 // Preconditions: Kernel.mu is held.
-func (s *unixSocket) takeErrLocked() abi.Errno {
+func (s *sock) takeErrLocked() abi.Errno {
 	e := s.err
 	if e != 0 {
 		s.err = 0

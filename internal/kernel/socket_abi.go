@@ -12,6 +12,8 @@ import (
 const (
 	AF_UNSPEC = 0
 	AF_UNIX   = 1
+	AF_INET   = 2
+	AF_INET6  = 10
 	AF_MAX    = 46 // NPROTO: families at or above it are EAFNOSUPPORT before any lookup
 
 	SOCK_STREAM    = 1
@@ -19,6 +21,7 @@ const (
 	SOCK_RAW       = 3
 	SOCK_RDM       = 4
 	SOCK_SEQPACKET = 5
+	SOCK_PACKET    = 10 // AF_INET's obsolete packet socket: Linux makes it AF_PACKET
 	SOCK_MAX       = 11 // types at or above it are EINVAL
 	SOCK_TYPE_MASK = 0xf
 	SOCK_NONBLOCK  = abi.O_NONBLOCK
@@ -29,9 +32,14 @@ const (
 	SO_REUSEADDR    = 2
 	SO_TYPE         = 3
 	SO_ERROR        = 4
+	SO_DONTROUTE    = 5
+	SO_BROADCAST    = 6
 	SO_SNDBUF       = 7
 	SO_RCVBUF       = 8
 	SO_KEEPALIVE    = 9
+	SO_OOBINLINE    = 10
+	SO_LINGER       = 13
+	SO_REUSEPORT    = 15
 	SO_PASSCRED     = 16
 	SO_PEERCRED     = 17
 	SO_RCVTIMEO     = 20 // SO_RCVTIMEO_OLD: a 64-bit struct timeval on riscv64
@@ -54,6 +62,7 @@ const (
 	MSG_DONTWAIT     = 0x40
 	MSG_EOR          = 0x80
 	MSG_WAITALL      = 0x100
+	MSG_ERRQUEUE     = 0x2000
 	MSG_NOSIGNAL     = 0x4000
 	MSG_WAITFORONE   = 0x10000
 	MSG_CMSG_CLOEXEC = 0x40000000
@@ -63,6 +72,9 @@ const (
 	SHUT_RDWR = 2
 
 	SizeofSockaddrUn      = 110 // sa_family_t + char sun_path[108]
+	SizeofSockaddrIn      = 16  // {sa_family_t; in_port_t; struct in_addr; unsigned char sin_zero[8]}
+	SizeofSockaddrIn6     = 28  // {sa_family_t; in_port_t; uint32_t flowinfo; struct in6_addr; uint32_t scope_id}
+	SizeofLinger          = 8   // {int l_onoff; int l_linger}
 	SizeofSockaddrStorage = 128 // the most any sockaddr argument may be
 	SizeofCmsghdr         = 16  // {size_t cmsg_len; int cmsg_level; int cmsg_type}
 	SizeofUcred           = 12  // {pid_t pid; uid_t uid; gid_t gid}
@@ -75,6 +87,38 @@ const (
 	EPOLLWRBAND = 0x200
 
 	scmMaxFD = 253 // SCM_MAX_FD: descriptors one message may carry
+)
+
+// The Internet protocols and their option levels and names (linux/in.h,
+// linux/in6.h, linux/tcp.h).
+const (
+	IPPROTO_IP     = 0
+	IPPROTO_ICMP   = 1
+	IPPROTO_TCP    = 6
+	IPPROTO_UDP    = 17
+	IPPROTO_IPV6   = 41
+	IPPROTO_ICMPV6 = 58
+	IPPROTO_MAX    = 263 // protocols at or above it (and negative ones) are EINVAL
+
+	IP_TOS            = 1
+	IP_TTL            = 2
+	IP_MULTICAST_TTL  = 33
+	IP_MULTICAST_LOOP = 34
+
+	IPV6_UNICAST_HOPS   = 16
+	IPV6_MULTICAST_HOPS = 18
+	IPV6_MULTICAST_LOOP = 19
+	IPV6_V6ONLY         = 26
+	IPV6_TCLASS         = 67
+
+	TCP_NODELAY      = 1
+	TCP_KEEPIDLE     = 4
+	TCP_KEEPINTVL    = 5
+	TCP_KEEPCNT      = 6
+	TCP_SYNCNT       = 7
+	TCP_USER_TIMEOUT = 18
+
+	sin6LenRFC2133 = 24 // SIN6_LEN_RFC2133: a sockaddr_in6 without sin6_scope_id, the least bind and connect take
 )
 
 // sunPathOff is offsetof(struct sockaddr_un, sun_path): the family's size.

@@ -36,7 +36,7 @@ func (t *Task) resolve(a UnixAddr) (unixTarget, abi.Errno) {
 // holds); EPROTOTYPE for a path bound by a socket of another type.
 //
 // Preconditions: Kernel.mu is held.
-func (ns *unixNamespace) findLocked(tg unixTarget, typ int32) (*unixSocket, abi.Errno) {
+func (ns *netNamespace) findLocked(tg unixTarget, typ int32) (*sock, abi.Errno) {
 	switch {
 	case tg.addr.Abstract:
 		if s := ns.abstract[abstractKey{typ, tg.addr.Name}]; s != nil {
@@ -57,7 +57,7 @@ func (ns *unixNamespace) findLocked(tg unixTarget, typ int32) (*unixSocket, abi.
 // five hex digits, as Linux's unix_autobind.
 //
 // Preconditions: Kernel.mu is held.
-func (s *unixSocket) autobindLocked() abi.Errno {
+func (s *sock) autobindLocked() abi.Errno {
 	if s.addr != nil {
 		return 0
 	}
@@ -83,6 +83,9 @@ func (t *Task) Bind(f *vfs.File, addr []byte) abi.Errno {
 	s, err := socketOf(f)
 	if err != 0 {
 		return err
+	}
+	if s.in != nil {
+		return t.bindInet(s, addr)
 	}
 	k := t.k
 	if len(addr) == sunPathOff && binary.LittleEndian.Uint16(addr) == AF_UNIX {
@@ -136,7 +139,7 @@ func (t *Task) Bind(f *vfs.File, addr []byte) abi.Errno {
 // connections, backlog of them waiting (more than somaxconn, or negative,
 // is somaxconn). EOPNOTSUPP for a datagram socket, EINVAL for an unbound
 // or connected one. The listener's credentials become its connectors'
-// SO_PEERCRED.
+// SO_PEERCRED. A TCP socket listens as listenInet says.
 func (t *Task) Listen(f *vfs.File, backlog int32) abi.Errno {
 	s, err := socketOf(f)
 	if err != 0 {
@@ -144,6 +147,9 @@ func (t *Task) Listen(f *vfs.File, backlog int32) abi.Errno {
 	}
 	if s.typ == SOCK_DGRAM {
 		return abi.EOPNOTSUPP
+	}
+	if s.in != nil {
+		return t.listenInet(s, backlog)
 	}
 	k := t.k
 	k.mu.Lock()
@@ -169,11 +175,15 @@ func (t *Task) Listen(f *vfs.File, backlog int32) abi.Errno {
 // listener of its type: ECONNREFUSED if nothing listens there; when the
 // backlog is full, EAGAIN for a non-blocking socket, else it waits.
 // A datagram socket sets (AF_UNSPEC: clears) the peer it sends to by
-// default and alone receives from.
+// default and alone receives from. Internet sockets connect as connectInet
+// says.
 func (t *Task) Connect(f *vfs.File, addr []byte) abi.Errno {
 	s, err := socketOf(f)
 	if err != 0 {
 		return err
+	}
+	if s.in != nil {
+		return t.connectInet(s, f, addr)
 	}
 	if s.typ == SOCK_DGRAM {
 		return t.connectDgram(s, addr)
@@ -196,7 +206,7 @@ func (t *Task) Connect(f *vfs.File, addr []byte) abi.Errno {
 	}
 	timeo := s.sndtimeo
 	deadline := s.deadline(timeo)
-	var l *unixSocket
+	var l *sock
 	for {
 		if l, err = s.ns.findLocked(tg, s.typ); err != 0 {
 			return err
@@ -220,7 +230,7 @@ func (t *Task) Connect(f *vfs.File, addr []byte) abi.Errno {
 	case sockListening:
 		return abi.EINVAL
 	}
-	e := t.newSocketLocked(s.typ)
+	e := t.newSocketLocked(AF_UNIX, s.typ, 0)
 	e.state, e.peer, e.peerCred, e.addr = sockConnected, s, t.ucred(), l.addr
 	s.state, s.peer, s.peerCred = sockConnected, e, l.peerCred
 	l.acceptq = append(l.acceptq, e)
@@ -232,7 +242,7 @@ func (t *Task) Connect(f *vfs.File, addr []byte) abi.Errno {
 
 // connectDgram is unix_dgram_connect. Connecting elsewhere drops what
 // was queued for s (and tells a peer that was connected back ECONNRESET).
-func (t *Task) connectDgram(s *unixSocket, addr []byte) abi.Errno {
+func (t *Task) connectDgram(s *sock, addr []byte) abi.Errno {
 	if len(addr) < sunPathOff {
 		return abi.EINVAL
 	}
@@ -249,7 +259,7 @@ func (t *Task) connectDgram(s *unixSocket, addr []byte) abi.Errno {
 	}
 	k := t.k
 	k.mu.Lock()
-	var other *unixSocket
+	var other *sock
 	if !unspec {
 		if s.passcred && s.addr == nil {
 			if err := s.autobindLocked(); err != 0 {
@@ -280,7 +290,7 @@ func (t *Task) connectDgram(s *unixSocket, addr []byte) abi.Errno {
 // is connected to another socket.
 //
 // Preconditions: Kernel.mu is held.
-func (s *unixSocket) maySendLocked(other *unixSocket) bool {
+func (s *sock) maySendLocked(other *sock) bool {
 	return other.peer == nil || other.peer == s
 }
 
@@ -288,7 +298,7 @@ func (s *unixSocket) maySendLocked(other *unixSocket) bool {
 // connected to, and returns the Files of the messages this drops.
 //
 // Preconditions: Kernel.mu is held.
-func (s *unixSocket) setPeerLocked(other *unixSocket) []*vfs.File {
+func (s *sock) setPeerLocked(other *sock) []*vfs.File {
 	old := s.peer
 	s.peer = other
 	if other == nil {
@@ -312,7 +322,7 @@ func (s *unixSocket) setPeerLocked(other *unixSocket) []*vfs.File {
 // learns that messages were lost (ECONNRESET).
 //
 // Preconditions: Kernel.mu is held.
-func (s *unixSocket) dgramDisconnectedLocked(old *unixSocket) []*vfs.File {
+func (s *sock) dgramDisconnectedLocked(old *sock) []*vfs.File {
 	if len(s.recvq) == 0 {
 		return nil
 	}
@@ -350,7 +360,7 @@ func (t *Task) Accept(f *vfs.File, flags uint32) (*vfs.File, []byte, abi.Errno) 
 		if err := s.takeErrLocked(); err != 0 {
 			return nil, nil, err
 		}
-		if s.shutdown&rcvShutdown != 0 {
+		if s.shutdown&rcvShutdown != 0 || s.state != sockListening {
 			return nil, nil, abi.EINVAL
 		}
 		if f.Flags()&abi.O_NONBLOCK != 0 {
@@ -363,16 +373,26 @@ func (t *Task) Accept(f *vfs.File, flags uint32) (*vfs.File, []byte, abi.Errno) 
 	e := s.acceptq[0]
 	s.acceptq = append(s.acceptq[:0], s.acceptq[1:]...)
 	k.wakeAllLocked(&s.peerWait)
+	if s.in != nil {
+		t.synAcceptLocked(s) // room for a TCP connect that waits
+	}
 	k.notifyLocked(s)
 	e.passcred = s.passcred
+	e.uid, e.gid = t.Creds.FSUID, t.Creds.FSGID // Linux's sock_alloc in accept: the acceptor's
 	nf := e.openLocked(flags)
+	if e.in != nil {
+		return nf, e.sockaddr(e.in.remote), 0
+	}
 	return nf, e.peer.name(), 0
 }
 
 // name is s's address as getsockname gives it.
 //
 // Preconditions: Kernel.mu is held.
-func (s *unixSocket) name() []byte {
+func (s *sock) name() []byte {
+	if s.in != nil {
+		return s.sockaddr(s.in.local)
+	}
 	if s.addr == nil {
 		return UnixAddr{}.Marshal()
 	}
@@ -390,7 +410,8 @@ func (t *Task) Getsockname(f *vfs.File) ([]byte, abi.Errno) {
 	return s.name(), 0
 }
 
-// Getpeername is getpeername(2): the peer's address; ENOTCONN without one.
+// Getpeername is getpeername(2): the peer's address; ENOTCONN without one
+// (and for a TCP socket not, or no longer, connected).
 func (t *Task) Getpeername(f *vfs.File) ([]byte, abi.Errno) {
 	s, err := socketOf(f)
 	if err != 0 {
@@ -398,6 +419,12 @@ func (t *Task) Getpeername(f *vfs.File) ([]byte, abi.Errno) {
 	}
 	t.k.mu.Lock()
 	defer t.k.mu.Unlock()
+	if s.in != nil {
+		if !s.in.remote.IsValid() || s.state != sockConnected {
+			return nil, abi.ENOTCONN
+		}
+		return s.sockaddr(s.in.remote), 0
+	}
 	if s.peer == nil {
 		return nil, abi.ENOTCONN
 	}
@@ -406,7 +433,8 @@ func (t *Task) Getpeername(f *vfs.File) ([]byte, abi.Errno) {
 
 // Shutdown is shutdown(2): SHUT_RD, SHUT_WR or SHUT_RDWR. On a stream or
 // seqpacket connection the peer sees the other half: after SHUT_WR it
-// reads end of file, after SHUT_RD its writes get EPIPE.
+// reads end of file, after SHUT_RD its writes get EPIPE. Internet sockets
+// shut down as shutdownInetLocked says.
 func (t *Task) Shutdown(f *vfs.File, how int32) abi.Errno {
 	s, err := socketOf(f)
 	if err != 0 {
@@ -419,6 +447,9 @@ func (t *Task) Shutdown(f *vfs.File, how int32) abi.Errno {
 	k := t.k
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	if s.in != nil {
+		return s.shutdownInetLocked(mode)
+	}
 	s.shutdown |= mode
 	s.wakeLocked()
 	k.wakeAllLocked(&s.peerWait)

@@ -24,8 +24,8 @@ import (
 // inFlightLocked records that f, sent with SCM_RIGHTS, rides in a message.
 //
 // Preconditions: Kernel.mu is held.
-func (ns *unixNamespace) inFlightLocked(f *vfs.File) {
-	if s, ok := f.Impl().(*unixSocket); ok {
+func (ns *netNamespace) inFlightLocked(f *vfs.File) {
+	if s, ok := f.Impl().(*sock); ok {
 		s.inflight++
 		s.ns.inflight[s] = struct{}{}
 	}
@@ -35,8 +35,8 @@ func (ns *unixNamespace) inFlightLocked(f *vfs.File) {
 // message was dropped.
 //
 // Preconditions: Kernel.mu is held.
-func (ns *unixNamespace) landedLocked(f *vfs.File) {
-	if s, ok := f.Impl().(*unixSocket); ok {
+func (ns *netNamespace) landedLocked(f *vfs.File) {
+	if s, ok := f.Impl().(*sock); ok {
 		if s.inflight--; s.inflight == 0 {
 			delete(s.ns.inflight, s)
 		}
@@ -48,15 +48,15 @@ func (ns *unixNamespace) landedLocked(f *vfs.File) {
 // the dropped messages and of the descriptor tables it looked at).
 //
 // Preconditions: Kernel.mu is held.
-func (ns *unixNamespace) collectLocked(drop []*vfs.File) []*vfs.File {
+func (ns *netNamespace) collectLocked(drop []*vfs.File) []*vfs.File {
 	if ns.collecting || len(ns.inflight) == 0 {
 		return drop
 	}
 	ns.collecting = true
 	defer func() { ns.collecting = false }()
-	reachable := map[*unixSocket]bool{}
-	var work []*unixSocket
-	mark := func(s *unixSocket) {
+	reachable := map[*sock]bool{}
+	var work []*sock
+	mark := func(s *sock) {
 		if !reachable[s] {
 			reachable[s] = true
 			work = append(work, s)
@@ -76,7 +76,7 @@ func (ns *unixNamespace) collectLocked(drop []*vfs.File) []*vfs.File {
 		}
 		seen[t.FDs] = true
 		for _, d := range t.FDs.Snapshot() {
-			if s, ok := d.File.Impl().(*unixSocket); ok && s.ns == ns {
+			if s, ok := d.File.Impl().(*sock); ok && s.ns == ns {
 				mark(s)
 			}
 			drop = append(drop, d.File)
@@ -88,14 +88,14 @@ func (ns *unixNamespace) collectLocked(drop []*vfs.File) []*vfs.File {
 		for _, q := range s.queues() {
 			for _, m := range q {
 				for _, f := range m.rights {
-					if x, ok := f.Impl().(*unixSocket); ok && x.ns == ns {
+					if x, ok := f.Impl().(*sock); ok && x.ns == ns {
 						mark(x)
 					}
 				}
 			}
 		}
 	}
-	var garbage []*unixSocket
+	var garbage []*sock
 	for s := range ns.inflight {
 		if !reachable[s] {
 			garbage = append(garbage, s)
@@ -114,7 +114,7 @@ func (ns *unixNamespace) collectLocked(drop []*vfs.File) []*vfs.File {
 // it.
 //
 // Preconditions: Kernel.mu is held.
-func (s *unixSocket) queues() [][]*sockMsg {
+func (s *sock) queues() [][]*sockMsg {
 	qs := [][]*sockMsg{s.recvq}
 	for _, e := range s.acceptq {
 		qs = append(qs, e.recvq)

@@ -159,9 +159,9 @@ func (t *Task) takeCreds(c *scm, clen uint64, data []byte) abi.Errno {
 // receiver not yet accepted), as Linux's maybe_add_creds.
 //
 // Preconditions: Kernel.mu is held.
-func (r *unixSocket) enqueueLocked(t *Task, m *sockMsg) {
+func (r *sock) enqueueLocked(t *Task, m *sockMsg) {
 	s := m.from
-	if m.creds == nil && (s.passcred || r.passcred || r.file == nil) {
+	if r.in == nil && m.creds == nil && (s.passcred || r.passcred || r.file == nil) {
 		m.creds = &Ucred{Pid: t.Tgid, UID: t.Creds.UID, GID: t.Creds.GID}
 	}
 	for _, f := range m.rights {
@@ -177,7 +177,7 @@ func (r *unixSocket) enqueueLocked(t *Task, m *sockMsg) {
 // for room.
 //
 // Preconditions: Kernel.mu is held.
-func (s *unixSocket) unchargeLocked(m *sockMsg) {
+func (s *sock) unchargeLocked(m *sockMsg) {
 	s.wmem -= m.size
 	if len(s.wq.waiters) > 0 {
 		s.k.wakeAllLocked(&s.wq)
@@ -188,17 +188,21 @@ func (s *unixSocket) unchargeLocked(m *sockMsg) {
 // send is sendmsg(2) on s (f its File): data, to (a sockaddr, nil for
 // none), the parsed control data c (nil for none) and MSG_* flags. It
 // returns the bytes sent.
-func (t *Task) send(s *unixSocket, f *vfs.File, data, to []byte, c *scm, flags uint32) (int, abi.Errno) {
+func (t *Task) send(s *sock, f *vfs.File, data, to []byte, c *scm, flags uint32) (int, abi.Errno) {
 	if c == nil {
 		c = &scm{}
 	}
 	if f.Flags()&abi.O_NONBLOCK != 0 {
 		flags |= MSG_DONTWAIT
 	}
-	switch s.typ {
-	case SOCK_STREAM:
+	switch {
+	case s.protocol == IPPROTO_TCP:
+		return t.sendTCP(s, data, flags)
+	case s.protocol == IPPROTO_UDP:
+		return t.sendUDP(s, data, to, flags)
+	case s.typ == SOCK_STREAM:
 		return t.sendStream(s, data, to, c, flags)
-	case SOCK_SEQPACKET: // unix_seqpacket_sendmsg: connected, the address ignored
+	case s.typ == SOCK_SEQPACKET: // unix_seqpacket_sendmsg: connected, the address ignored
 		t.k.mu.Lock()
 		err := s.takeErrLocked()
 		if err == 0 && s.state != sockConnected {
@@ -214,11 +218,18 @@ func (t *Task) send(s *unixSocket, f *vfs.File, data, to []byte, c *scm, flags u
 }
 
 // Sendmsg is sendmsg(2) on File f: data, the destination address to (nil:
-// the peer), the control messages control and the MSG_* flags.
+// the peer; empty: an address of length 0, as sendto(2) may give), the
+// control messages control and the MSG_* flags.
 func (t *Task) Sendmsg(f *vfs.File, data, to, control []byte, flags uint32) (int, abi.Errno) {
 	s, err := socketOf(f)
 	if err != 0 {
 		return 0, err
+	}
+	if s.in != nil {
+		if err := checkInetControl(control); err != 0 {
+			return 0, err
+		}
+		control = nil
 	}
 	c, err := t.parseControl(control)
 	if err != 0 {
@@ -232,7 +243,7 @@ func (t *Task) Sendmsg(f *vfs.File, data, to, control []byte, flags uint32) (int
 // waiting for room in the send buffer; descriptors ride with the first
 // piece. A peer gone or shut for reading is EPIPE and SIGPIPE (unless
 // MSG_NOSIGNAL); what was sent before an error or a signal is returned.
-func (t *Task) sendStream(s *unixSocket, data, to []byte, c *scm, flags uint32) (int, abi.Errno) {
+func (t *Task) sendStream(s *sock, data, to []byte, c *scm, flags uint32) (int, abi.Errno) {
 	if flags&MSG_OOB != 0 {
 		return 0, abi.EOPNOTSUPP
 	}
@@ -298,7 +309,7 @@ func (t *Task) pipeErrLocked(sent int, flags uint32) (int, abi.Errno) {
 // room.
 //
 // Preconditions: Kernel.mu is held.
-func (t *Task) waitSndbufLocked(s *unixSocket, flags uint32, deadline time.Time, timeo time.Duration) abi.Errno {
+func (t *Task) waitSndbufLocked(s *sock, flags uint32, deadline time.Time, timeo time.Duration) abi.Errno {
 	for {
 		if err := s.takeErrLocked(); err != 0 {
 			return err
@@ -323,7 +334,7 @@ func (t *Task) waitSndbufLocked(s *unixSocket, flags uint32, deadline time.Time,
 // in the send buffer; ECONNREFUSED the first time a connected peer is found
 // gone (then ENOTCONN); EPERM for a receiver connected elsewhere; when the
 // receiver's queue is full, EAGAIN for a non-blocking send, else it waits.
-func (t *Task) sendDgram(s *unixSocket, data, to []byte, c *scm, flags uint32) (int, abi.Errno) {
+func (t *Task) sendDgram(s *sock, data, to []byte, c *scm, flags uint32) (int, abi.Errno) {
 	if flags&MSG_OOB != 0 {
 		return 0, abi.EOPNOTSUPP
 	}
@@ -354,7 +365,7 @@ func (t *Task) sendDgram(s *unixSocket, data, to []byte, c *scm, flags uint32) (
 }
 
 // Preconditions: Kernel.mu is held.
-func (t *Task) sendDgramLocked(s *unixSocket, data []byte, named bool, tg unixTarget, c *scm, flags uint32, drop *[]*vfs.File) (int, abi.Errno) {
+func (t *Task) sendDgramLocked(s *sock, data []byte, named bool, tg unixTarget, c *scm, flags uint32, drop *[]*vfs.File) (int, abi.Errno) {
 	if s.passcred && s.addr == nil {
 		if err := s.autobindLocked(); err != 0 {
 			return 0, err
@@ -369,7 +380,7 @@ func (t *Task) sendDgramLocked(s *unixSocket, data []byte, named bool, tg unixTa
 		return 0, err
 	}
 	for {
-		var other *unixSocket
+		var other *sock
 		if named {
 			var err abi.Errno
 			if other, err = s.ns.findLocked(tg, s.typ); err != 0 {
@@ -453,13 +464,22 @@ func (b recvBuf) start(want int) []byte {
 type received struct {
 	data     []byte
 	n        int
-	from     *unixSocket // the first message's sender
+	src      []byte      // a UDP datagram's source address
+	from     *sock       // the first message's sender
 	creds    *Ucred      // for SCM_CREDENTIALS; nil: none to report
 	rights   []*vfs.File // one reference each
 	msgFlags uint32
 }
 
-func (t *Task) recv(s *unixSocket, f *vfs.File, buf recvBuf, from bool, ctlLen int, flags uint32) (RecvResult, abi.Errno) {
+func (t *Task) recv(s *sock, f *vfs.File, buf recvBuf, from bool, ctlLen int, flags uint32) (RecvResult, abi.Errno) {
+	if s.in != nil {
+		switch {
+		case flags&MSG_ERRQUEUE != 0:
+			return RecvResult{}, abi.EAGAIN // ip_recv_error: the error queue is always empty
+		case flags&MSG_OOB != 0 && s.protocol == IPPROTO_TCP:
+			return RecvResult{}, abi.EINVAL // tcp_recv_urg: no urgent data
+		}
+	}
 	if flags&MSG_OOB != 0 {
 		return RecvResult{}, abi.EOPNOTSUPP
 	}
@@ -476,7 +496,11 @@ func (t *Task) recv(s *unixSocket, f *vfs.File, buf recvBuf, from bool, ctlLen i
 		r, err = t.recvDgramLocked(s, buf, flags)
 	}
 	var res RecvResult
-	if err == 0 && from && r.from != nil && r.from.addr != nil {
+	switch {
+	case err != 0 || !from:
+	case r.src != nil:
+		res.From = r.src
+	case r.from != nil && r.from.addr != nil:
 		res.From = r.from.addr.addr.Marshal()
 	}
 	k.mu.Unlock()
@@ -499,9 +523,12 @@ func (t *Task) recv(s *unixSocket, f *vfs.File, buf recvBuf, from bool, ctlLen i
 // queued.
 //
 // Preconditions: Kernel.mu is held.
-func (t *Task) recvStreamLocked(s *unixSocket, buf recvBuf, flags uint32) (received, abi.Errno) {
+func (t *Task) recvStreamLocked(s *sock, buf recvBuf, flags uint32) (received, abi.Errno) {
 	var r received
-	if s.state != sockConnected {
+	switch {
+	case s.in != nil && s.state == sockListening:
+		return r, abi.ENOTCONN // tcp_recvmsg
+	case s.in == nil && s.state != sockConnected:
 		return r, abi.EINVAL
 	}
 	target := 1
@@ -524,10 +551,8 @@ func (t *Task) recvStreamLocked(s *unixSocket, buf recvBuf, flags uint32) (recei
 			if r.n >= target {
 				break
 			}
-			if err = s.takeErrLocked(); err != 0 {
-				break
-			}
-			if s.shutdown&rcvShutdown != 0 {
+			if stop, e := s.streamEndLocked(r.n > 0); stop {
+				err = e
 				break
 			}
 			if flags&MSG_DONTWAIT != 0 {
@@ -571,7 +596,7 @@ func (t *Task) recvStreamLocked(s *unixSocket, buf recvBuf, flags uint32) (recei
 				break
 			}
 			s.recvq = append(s.recvq[:0], s.recvq[1:]...)
-			m.from.unchargeLocked(m)
+			s.dequeuedLocked(m)
 			if r.rights != nil {
 				break
 			}
@@ -603,6 +628,39 @@ func (t *Task) recvStreamLocked(s *unixSocket, buf recvBuf, flags uint32) (recei
 	return r, err
 }
 
+// streamEndLocked says whether a stream receive that finds no data stops
+// rather than waits, and with what error (0: end of file, or the bytes
+// copied). A Unix socket reports a pending error, then end of file once
+// shut for reading (unix_stream_read_generic). A TCP socket that copied
+// something stops on an error, a close or a shutdown and leaves the error
+// for later; one that copied nothing reads end of file after the peer's
+// FIN, then the pending error, end of file once shut, ENOTCONN when
+// closed (tcp_recvmsg_locked).
+//
+// Preconditions: Kernel.mu is held.
+func (s *sock) streamEndLocked(copied bool) (bool, abi.Errno) {
+	if s.in == nil {
+		if err := s.takeErrLocked(); err != 0 {
+			return true, err
+		}
+		return s.shutdown&rcvShutdown != 0, 0
+	}
+	closed := s.state == sockUnconnected
+	switch {
+	case copied:
+		return s.err != 0 || closed || s.shutdown&rcvShutdown != 0, 0
+	case s.in.fin:
+		return true, 0
+	case s.err != 0:
+		return true, s.takeErrLocked()
+	case s.shutdown&rcvShutdown != 0:
+		return true, 0
+	case closed:
+		return true, abi.ENOTCONN
+	}
+	return false, 0
+}
+
 // recvDgramLocked is unix_dgram_recvmsg, for datagram and seqpacket
 // sockets: one message, truncated to buf (MSG_TRUNC in msg_flags; with
 // MSG_TRUNC in flags the result is its full length). A pending error comes
@@ -610,7 +668,7 @@ func (t *Task) recvStreamLocked(s *unixSocket, buf recvBuf, flags uint32) (recei
 // (a non-blocking datagram socket gets EAGAIN).
 //
 // Preconditions: Kernel.mu is held.
-func (t *Task) recvDgramLocked(s *unixSocket, buf recvBuf, flags uint32) (received, abi.Errno) {
+func (t *Task) recvDgramLocked(s *sock, buf recvBuf, flags uint32) (received, abi.Errno) {
 	var r received
 	if s.typ == SOCK_SEQPACKET && s.state != sockConnected {
 		return r, abi.ENOTCONN
@@ -639,7 +697,7 @@ func (t *Task) recvDgramLocked(s *unixSocket, buf recvBuf, flags uint32) (receiv
 	}
 	m := s.recvq[0]
 	s.k.wakeAllLocked(&s.peerWait)
-	r.from = m.from
+	r.from, r.src = m.from, m.src
 	r.n = min(len(m.data), buf.max)
 	if buf.dst != nil {
 		r.data = append(buf.dst[:0], m.data[:r.n]...)
@@ -661,7 +719,7 @@ func (t *Task) recvDgramLocked(s *unixSocket, buf recvBuf, flags uint32) (receiv
 			s.ns.landedLocked(f)
 		}
 		r.rights, m.rights = m.rights, nil
-		m.from.unchargeLocked(m)
+		s.dequeuedLocked(m)
 		for _, x := range s.senders {
 			s.k.notifyLocked(x) // a full queue may have room again
 		}

@@ -13,7 +13,7 @@ import (
 
 // The files of /proc that describe the whole system: cpuinfo, stat,
 // meminfo, loadavg, uptime, version, filesystems and a few of
-// /proc/sys/kernel. Figures come from kernel.SysInfo; where vessel has no
+// /proc/sys/kernel and /proc/sys/net. Figures come from kernel.SysInfo; where vessel has no
 // such state, the function says what it shows: what Linux shows for an
 // idle machine of the kind vessel emulates.
 
@@ -152,7 +152,9 @@ func (p *FS) meminfo(vfs.Caller) ([]byte, abi.Errno) {
 }
 
 // newSysDir makes /proc/sys with what programs read of it: kernel's
-// pid_max, osrelease, ostype, version and hostname.
+// pid_max, osrelease, ostype, version and hostname; net.core.somaxconn
+// (Go's net package sizes its listen backlog by it) and
+// net.ipv4.ip_local_port_range, vessel's loopback's.
 func (p *FS) newSysDir(next func() uint64) *staticDir {
 	file := func(name string, gen func(vfs.Caller) ([]byte, abi.Errno)) entry {
 		n := &genNode{attr: attr{ino: next(), mode: abi.S_IFREG | 0o444, mtime: p.bootTime}, gen: gen, dev: p.devNum}
@@ -166,7 +168,23 @@ func (p *FS) newSysDir(next func() uint64) *staticDir {
 		file("version", staticText(Version+"\n")),
 	})
 	kernelDir.mtime = p.bootTime
-	d := newDir(next(), 0o555, []entry{{name: "kernel", typ: abi.DT_DIR, node: func() vfs.Node { return kernelDir }}})
+	core := newDir(next(), 0o555, []entry{
+		file("somaxconn", staticText(strconv.Itoa(kernel.Somaxconn)+"\n")),
+	})
+	ipv4 := newDir(next(), 0o555, []entry{
+		file("ip_local_port_range", staticText(strconv.Itoa(kernel.LocalPortFirst)+"\t"+strconv.Itoa(kernel.LocalPortLast)+"\n")),
+	})
+	netDir := newDir(next(), 0o555, []entry{
+		{name: "core", typ: abi.DT_DIR, node: func() vfs.Node { return core }},
+		{name: "ipv4", typ: abi.DT_DIR, node: func() vfs.Node { return ipv4 }},
+	})
+	for _, x := range []*staticDir{core, ipv4, netDir} {
+		x.mtime = p.bootTime
+	}
+	d := newDir(next(), 0o555, []entry{
+		{name: "kernel", typ: abi.DT_DIR, node: func() vfs.Node { return kernelDir }},
+		{name: "net", typ: abi.DT_DIR, node: func() vfs.Node { return netDir }},
+	})
 	d.mtime = p.bootTime
 	return d
 }

@@ -1,6 +1,8 @@
 package syscalls
 
 import (
+	"encoding/binary"
+	"net/netip"
 	"strconv"
 	"strings"
 
@@ -393,4 +395,29 @@ func formatFutexOp(v uint64) string {
 		name += "|FUTEX_CLOCK_REALTIME"
 	}
 	return name
+}
+
+// formatInetSockaddr shows a struct sockaddr_in or sockaddr_in6 as strace
+// does: {sa_family=AF_INET, sin_port=htons(80),
+// sin_addr=inet_addr("127.0.0.1")}, or {sa_family=AF_INET6,
+// sin6_port=htons(80), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "::1",
+// &sin6_addr), sin6_scope_id=0} (no scope id in a 24-byte one). One too
+// short for its family shows the family alone.
+func formatInetSockaddr(b []byte) string {
+	fam := le.Uint16(b)
+	port := func() string { return "htons(" + strconv.Itoa(int(binary.BigEndian.Uint16(b[2:]))) + ")" }
+	switch {
+	case fam == kernel.AF_INET && len(b) >= kernel.SizeofSockaddrIn:
+		a := netip.AddrFrom4([4]byte(b[4:8]))
+		return "{sa_family=AF_INET, sin_port=" + port() + ", sin_addr=inet_addr(\"" + a.String() + "\")}"
+	case fam == kernel.AF_INET6 && len(b) >= 24:
+		a := netip.AddrFrom16([16]byte(b[8:24]))
+		s := "{sa_family=AF_INET6, sin6_port=" + port() + ", sin6_flowinfo=htonl(" + strconv.FormatUint(uint64(binary.BigEndian.Uint32(b[4:])), 10) +
+			"), inet_pton(AF_INET6, \"" + a.String() + "\", &sin6_addr)"
+		if len(b) >= kernel.SizeofSockaddrIn6 {
+			s += ", sin6_scope_id=" + strconv.FormatUint(uint64(le.Uint32(b[24:])), 10)
+		}
+		return s + "}"
+	}
+	return "{sa_family=" + formatSockDomain(uint64(fam)) + "}"
 }

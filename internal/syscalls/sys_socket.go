@@ -9,10 +9,11 @@ import (
 	"vessel/internal/vfs"
 )
 
-// Socket system calls. Vessel implements Unix domain sockets itself
-// (kernel/socket*.go); every other address family is EAFNOSUPPORT. The
-// handlers copy addresses, buffers, msghdrs and options between the guest
-// and the kernel, as Linux's net/socket.c does.
+// Socket system calls. Vessel implements Unix domain sockets and TCP and
+// UDP over its own loopback itself (kernel/socket*.go); every other
+// address family is EAFNOSUPPORT. The handlers copy addresses, buffers,
+// msghdrs and options between the guest and the kernel, as Linux's
+// net/socket.c does.
 
 const (
 	// sockChunk is the most one send hands the kernel at once: more than
@@ -259,6 +260,9 @@ func sysSendto(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	if a[4] != 0 {
 		if to, err = sockaddrIn(t, a[4], int32(a[5])); err != 0 {
 			return 0, err
+		}
+		if to == nil {
+			to = []byte{} // an address of length 0, which UDP refuses; sendmsg has none then
 		}
 	}
 	n := min(a[2], math.MaxInt32)
@@ -566,7 +570,7 @@ func sysRecvmmsg(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 
 // sockFamilyNames names the address families strace shows most.
 var sockFamilyNames = map[uint64]string{
-	kernel.AF_UNSPEC: "AF_UNSPEC", kernel.AF_UNIX: "AF_UNIX", 2: "AF_INET", 10: "AF_INET6",
+	kernel.AF_UNSPEC: "AF_UNSPEC", kernel.AF_UNIX: "AF_UNIX", kernel.AF_INET: "AF_INET", kernel.AF_INET6: "AF_INET6",
 	16: "AF_NETLINK", 17: "AF_PACKET",
 }
 
@@ -599,7 +603,8 @@ func formatSockType(v uint64) string {
 }
 
 // formatSockaddr shows the n-byte struct sockaddr at addr as strace does:
-// {sa_family=AF_UNIX, sun_path="/tmp/s"}, with @ before an abstract name.
+// {sa_family=AF_UNIX, sun_path="/tmp/s"}, with @ before an abstract name;
+// Internet addresses as formatInetSockaddr.
 func formatSockaddr(t *kernel.Task, addr, n uint64) string {
 	n = uint64(uint32(n))
 	if addr == 0 || n < 2 || n > kernel.SizeofSockaddrStorage {
@@ -610,6 +615,9 @@ func formatSockaddr(t *kernel.Task, addr, n uint64) string {
 		return formatPtr(addr)
 	}
 	fam := uint64(le.Uint16(b))
+	if fam == kernel.AF_INET || fam == kernel.AF_INET6 {
+		return formatInetSockaddr(b)
+	}
 	if fam != kernel.AF_UNIX {
 		return "{sa_family=" + formatSockDomain(fam) + "}"
 	}

@@ -102,8 +102,9 @@ func writeAll(t *kernel.Task, out *vfs.File, b []byte, off *int64) (int, abi.Err
 // transfer moves up to count bytes from in (at *inOff when not nil) to out
 // (at *outOff when not nil), one read and write at a time, stopping at end
 // of file, a short write, or after one step when in is a stream that
-// returned something. An error after bytes moved is dropped; bytes read
-// but not written are lost with it (Linux leaves them in the pipe).
+// returned something. An error after bytes moved is dropped. Bytes read
+// but not written go back to a positioned input; from a stream they are
+// lost (Linux leaves them in the pipe).
 func transfer(t *kernel.Task, in, out *vfs.File, inOff, outOff *int64, count uint64) (uint64, abi.Errno) {
 	read := reader(t, in)
 	var done uint64
@@ -120,6 +121,10 @@ func transfer(t *kernel.Task, in, out *vfs.File, inOff, outOff *int64, count uin
 			w, we := writeAll(t, out, buf[:n], outOff)
 			if inOff != nil {
 				*inOff += int64(w)
+			} else if w < n && !in.Stream() {
+				// The file's own offset moved past bytes the output did
+				// not take (a non-blocking socket full): give them back.
+				in.Lseek(int64(w-n), abi.SEEK_CUR)
 			}
 			done += uint64(w)
 			if we != 0 {

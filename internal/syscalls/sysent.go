@@ -65,25 +65,26 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_EPOLL_PWAIT:     {"epoll_pwait", sysEpollPwait, a{fFD, fPtr, fInt32, fInt32, fPtr, fUint}, fInt, Full, ""},
 	abi.SYS_EPOLL_PWAIT2:    {"epoll_pwait2", sysEpollPwait2, a{fFD, fPtr, fInt32, fPtr, fPtr, fUint}, fInt, Full, ""},
 
-	// Sockets: Unix domain sockets, implemented by vessel (kernel/socket*.go).
-	abi.SYS_SOCKET:      {"socket", sysSocket, a{fSockDomain, fSockType, fInt32}, fFD, Partial, "AF_UNIX only: SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET; other families EAFNOSUPPORT"},
-	abi.SYS_SOCKETPAIR:  {"socketpair", sysSocketpair, a{fSockDomain, fSockType, fInt32, fPtr}, fInt, Partial, "AF_UNIX only"},
-	abi.SYS_BIND:        {"bind", sysBind, a{fFD, fSockaddr, fUint}, fInt, Full, "paths, the abstract namespace, autobind"},
+	// Sockets: Unix domain sockets, and TCP and UDP on vessel's own loopback
+	// (kernel/socket*.go).
+	abi.SYS_SOCKET:      {"socket", sysSocket, a{fSockDomain, fSockType, fInt32}, fFD, Partial, "AF_UNIX: SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET; AF_INET, AF_INET6: TCP and UDP over the loopback, no raw sockets (EPERM, or EPROTONOSUPPORT for uid 0); other families EAFNOSUPPORT"},
+	abi.SYS_SOCKETPAIR:  {"socketpair", sysSocketpair, a{fSockDomain, fSockType, fInt32, fPtr}, fInt, Partial, "AF_UNIX only; Internet sockets EOPNOTSUPP, as on Linux"},
+	abi.SYS_BIND:        {"bind", sysBind, a{fFD, fSockaddr, fUint}, fInt, Partial, "paths, the abstract namespace, autobind; 127.0.0.0/8, ::1 and wildcards, SO_REUSEADDR and SO_REUSEPORT as Linux, no TIME_WAIT"},
 	abi.SYS_LISTEN:      {"listen", sysListen, a{fFD, fInt32}, fInt, Full, ""},
 	abi.SYS_ACCEPT:      {"accept", sysAccept, a{fFD, fPtr, fPtr}, fFD, Full, ""},
 	abi.SYS_ACCEPT4:     {"accept4", sysAccept4, a{fFD, fPtr, fPtr, fHex}, fFD, Full, ""},
-	abi.SYS_CONNECT:     {"connect", sysConnect, a{fFD, fSockaddr, fUint}, fInt, Full, ""},
+	abi.SYS_CONNECT:     {"connect", sysConnect, a{fFD, fSockaddr, fUint}, fInt, Full, "Internet: the loopback is the only network (ENETUNREACH elsewhere)"},
 	abi.SYS_GETSOCKNAME: {"getsockname", sysGetsockname, a{fFD, fPtr, fPtr}, fInt, Full, ""},
 	abi.SYS_GETPEERNAME: {"getpeername", sysGetpeername, a{fFD, fPtr, fPtr}, fInt, Full, ""},
 	abi.SYS_SENDTO:      {"sendto", sysSendto, a{fFD, fBufIn, fUint, fHex, fSockaddr, fUint}, fInt, Partial, "no MSG_OOB (EOPNOTSUPP)"},
 	abi.SYS_RECVFROM:    {"recvfrom", sysRecvfrom, a{fFD, fBufOut, fUint, fHex, fPtr, fPtr}, fInt, Partial, "no MSG_OOB (EOPNOTSUPP)"},
-	abi.SYS_SENDMSG:     {"sendmsg", sysSendmsg, a{fFD, fPtr, fHex}, fInt, Partial, "SCM_RIGHTS and SCM_CREDENTIALS; no MSG_OOB"},
-	abi.SYS_RECVMSG:     {"recvmsg", sysRecvmsg, a{fFD, fPtr, fHex}, fInt, Partial, "SCM_RIGHTS and SCM_CREDENTIALS; no MSG_OOB, no MSG_ERRQUEUE"},
+	abi.SYS_SENDMSG:     {"sendmsg", sysSendmsg, a{fFD, fPtr, fHex}, fInt, Partial, "SCM_RIGHTS and SCM_CREDENTIALS; no MSG_OOB; IP-level control messages ignored"},
+	abi.SYS_RECVMSG:     {"recvmsg", sysRecvmsg, a{fFD, fPtr, fHex}, fInt, Partial, "SCM_RIGHTS and SCM_CREDENTIALS; no MSG_OOB; MSG_ERRQUEUE finds nothing; no IP-level control messages"},
 	abi.SYS_SENDMMSG:    {"sendmmsg", sysSendmmsg, a{fFD, fPtr, fUint, fHex}, fInt, Full, ""},
 	abi.SYS_RECVMMSG:    {"recvmmsg", sysRecvmmsg, a{fFD, fPtr, fUint, fHex, fPtr}, fInt, Partial, "an error after the first message is not kept for the next call"},
 	abi.SYS_SHUTDOWN:    {"shutdown", sysShutdown, a{fFD, fInt32}, fInt, Full, ""},
-	abi.SYS_SETSOCKOPT:  {"setsockopt", sysSetsockopt, a{fFD, fInt32, fInt32, fPtr, fUint}, fInt, Partial, "SOL_SOCKET: SO_SNDBUF, SO_RCVBUF (and *FORCE), SO_PASSCRED, SO_RCVTIMEO, SO_SNDTIMEO, SO_REUSEADDR, SO_KEEPALIVE; others ENOPROTOOPT"},
-	abi.SYS_GETSOCKOPT:  {"getsockopt", sysGetsockopt, a{fFD, fInt32, fInt32, fPtr, fPtr}, fInt, Partial, "SOL_SOCKET: SO_TYPE, SO_DOMAIN, SO_PROTOCOL, SO_ERROR, SO_ACCEPTCONN, SO_PEERCRED, SO_PASSCRED, SO_SNDBUF, SO_RCVBUF, SO_RCVTIMEO, SO_SNDTIMEO, SO_REUSEADDR, SO_KEEPALIVE; others ENOPROTOOPT"},
+	abi.SYS_SETSOCKOPT:  {"setsockopt", sysSetsockopt, a{fFD, fInt32, fInt32, fPtr, fUint}, fInt, Partial, "SOL_SOCKET: SO_SNDBUF, SO_RCVBUF (and *FORCE), SO_PASSCRED, SO_RCVTIMEO, SO_SNDTIMEO, SO_REUSEADDR, SO_REUSEPORT, SO_KEEPALIVE, SO_BROADCAST, SO_LINGER, SO_OOBINLINE, SO_DONTROUTE; TCP_NODELAY, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, TCP_SYNCNT, TCP_USER_TIMEOUT; IP_TTL, IP_TOS, IP_MULTICAST_TTL, IP_MULTICAST_LOOP; IPV6_V6ONLY, IPV6_UNICAST_HOPS, IPV6_MULTICAST_HOPS, IPV6_MULTICAST_LOOP, IPV6_TCLASS; others ENOPROTOOPT"},
+	abi.SYS_GETSOCKOPT:  {"getsockopt", sysGetsockopt, a{fFD, fInt32, fInt32, fPtr, fPtr}, fInt, Partial, "what setsockopt sets, and SO_TYPE, SO_DOMAIN, SO_PROTOCOL, SO_ERROR, SO_ACCEPTCONN, SO_PEERCRED; others ENOPROTOOPT"},
 
 	// System V IPC (kernel/ipc_*.go over package ipc).
 	abi.SYS_SHMGET:     {"shmget", sysShmget, a{fHex, fUint, fOct}, fInt, Full, "SHM_HUGETLB: ENOMEM, as with no huge pages reserved"},
