@@ -178,6 +178,7 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "creds"},
 		{name: "stopwake"},
 		{name: "pollkinds"},
+		{name: "readv"},
 		{name: "proc_tree"},
 		{name: "proc_tree", dynamic: true},
 		{name: "proc_files", args: tempDirArg},

@@ -218,7 +218,11 @@ func iovecs(t *kernel.Task, addr, cnt uint64) ([][2]uint64, abi.Errno) {
 	return iov, 0
 }
 
-// readv(2): each buffer in turn, stopping at a short read.
+// readv(2): a stream (pipe, socket, terminal) is read once, as Linux hands
+// the whole iovec to the file's read_iter, and what came is scattered over
+// the buffers, so that a readv neither waits for more than one read would
+// nor takes two datagrams; a regular file is read buffer by buffer,
+// stopping at a short read.
 func sysReadv(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	f, err := fileArg(t, a[0])
 	if err != 0 {
@@ -228,6 +232,9 @@ func sysReadv(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	iov, err := iovecs(t, a[1], a[2])
 	if err != 0 {
 		return 0, err
+	}
+	if f.Stream() {
+		return readvStream(t, f, iov)
 	}
 	var done uint64
 	for _, v := range iov {
@@ -245,6 +252,38 @@ func sysReadv(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		if n < v[1] {
 			break
 		}
+	}
+	return done, 0
+}
+
+// readvStream is readv of a stream: one read of up to the iovec's total
+// (at most ioChunk) into a buffer, then scattered. EFAULT before anything
+// was copied; after, the count so far.
+func readvStream(t *kernel.Task, f *vfs.File, iov [][2]uint64) (uint64, abi.Errno) {
+	var total uint64
+	for _, v := range iov {
+		total += v[1]
+	}
+	buf := t.IOBuf(int(min(total, ioChunk, maxRW)))
+	n, err := reader(t, f)(buf)
+	if err != 0 {
+		return 0, err
+	}
+	b := buf[:n]
+	var done uint64
+	for _, v := range iov {
+		if len(b) == 0 {
+			break
+		}
+		c := min(uint64(len(b)), v[1])
+		if e := t.MM.CopyOut(v[0], b[:c]); e != 0 {
+			if done > 0 {
+				return done, 0
+			}
+			return 0, e
+		}
+		done += c
+		b = b[c:]
 	}
 	return done, 0
 }
