@@ -241,6 +241,7 @@ func TestGuestExpected(t *testing.T) {
 		{name: "mq_notify"},
 		{name: "mqfs"},
 		{name: "unix_cmsg"},
+		{name: "preadv"},
 	}
 	for _, tc := range cases {
 		name := tc.name

@@ -467,3 +467,133 @@ func (m *mappedFile) Size() int64 {
 }
 
 func (m *mappedFile) Name() string { return m.f.Path() }
+
+// preadv(2) and pwritev(2) flags (RWF_*) of preadv2 and pwritev2.
+const (
+	rwfHipri  = 0x1
+	rwfDsync  = 0x2
+	rwfSync   = 0x4
+	rwfNowait = 0x8
+	rwfAppend = 0x10
+)
+
+// preadv(2): readv at an offset (a[3]; riscv64 passes it whole, a[4] is
+// its unused high half), buffer by buffer, leaving the file's offset alone.
+// A stream is ESPIPE, a negative offset EINVAL.
+func sysPreadv(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	f, err := fileArg(t, a[0])
+	if err != 0 {
+		return 0, err
+	}
+	defer f.DecRef()
+	off := int64(a[3])
+	if off < 0 {
+		return 0, abi.EINVAL
+	}
+	iov, err := iovecs(t, a[1], a[2])
+	if err != 0 {
+		return 0, err
+	}
+	var done uint64
+	for _, v := range iov {
+		if v[1] == 0 {
+			continue
+		}
+		n, err := readInto(t, v[0], v[1], func(b []byte) (int, abi.Errno) {
+			n, err := f.Pread(b, off)
+			off += int64(n)
+			return n, err
+		}, f.Stream())
+		if err != 0 {
+			if done > 0 {
+				return done, 0
+			}
+			return 0, err
+		}
+		done += n
+		if n < v[1] {
+			break
+		}
+	}
+	return done, 0
+}
+
+// pwritev(2): writev at an offset, buffer by buffer.
+func sysPwritev(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	f, err := fileArg(t, a[0])
+	if err != 0 {
+		return 0, err
+	}
+	defer f.DecRef()
+	off := int64(a[3])
+	if off < 0 {
+		return 0, abi.EINVAL
+	}
+	iov, err := iovecs(t, a[1], a[2])
+	if err != 0 {
+		return 0, err
+	}
+	var done uint64
+	for _, v := range iov {
+		n, err := writeFrom(t, v[0], v[1], func(b []byte) (int, abi.Errno) {
+			n, err := f.Pwrite(b, off)
+			off += int64(n)
+			return n, err
+		})
+		if err != 0 {
+			if done > 0 {
+				return done, 0
+			}
+			return 0, err
+		}
+		done += n
+		if n < v[1] {
+			break
+		}
+	}
+	return done, 0
+}
+
+// preadv2(2) and pwritev2(2): an offset of -1 means the file's own, as
+// readv and writev; RWF_HIPRI, RWF_DSYNC and RWF_SYNC change nothing here
+// (writes reach the host or vessel's memory at once); RWF_NOWAIT and
+// unknown flags are EOPNOTSUPP, as for a file that cannot honour them.
+func sysPreadv2(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	if a[5]&^(rwfHipri|rwfDsync|rwfSync) != 0 {
+		return 0, abi.EOPNOTSUPP
+	}
+	if int64(a[3]) == -1 {
+		return sysReadv(t, a)
+	}
+	return sysPreadv(t, a)
+}
+
+// With RWF_APPEND the write goes to the end of the file whatever the
+// offset, and an offset of -1 moves the file's offset there after it.
+func sysPwritev2(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	if a[5]&^(rwfHipri|rwfDsync|rwfSync|rwfAppend) != 0 {
+		return 0, abi.EOPNOTSUPP
+	}
+	if a[5]&rwfAppend != 0 {
+		f, err := fileArg(t, a[0])
+		if err != 0 {
+			return 0, err
+		}
+		defer f.DecRef()
+		var st abi.Stat_t
+		if f.Stream() || f.Stat(&st) != 0 {
+			return sysWritev(t, a)
+		}
+		b := *a
+		b[3] = uint64(st.Size)
+		n, err := sysPwritev(t, &b)
+		if err == 0 && int64(a[3]) == -1 {
+			f.Lseek(0, abi.SEEK_END)
+		}
+		return n, err
+	}
+	if int64(a[3]) == -1 {
+		return sysWritev(t, a)
+	}
+	return sysPwritev(t, a)
+}
