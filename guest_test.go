@@ -179,6 +179,7 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "stopwake"},
 		{name: "pollkinds"},
 		{name: "readv"},
+		{name: "fsmisc"},
 		{name: "proc_tree"},
 		{name: "proc_tree", dynamic: true},
 		{name: "proc_files", args: tempDirArg},

@@ -158,3 +158,28 @@ func isSelfExe(t *kernel.Task, path string) bool {
 	}
 	return false
 }
+
+// chroot(2): the process's root becomes path, a directory the caller may
+// search; EPERM without uid 0 (CAP_SYS_CHROOT), checked after the lookup
+// as Linux's ksys_chroot.
+func sysChroot(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	path, err := pathArg(t, a[0])
+	if err != 0 {
+		return 0, err
+	}
+	fs := t.Kernel().Config().FS
+	var st abi.Stat_t
+	if err := fs.Stat(t, nil, path, 0, &st); err != 0 {
+		return 0, err
+	}
+	if st.Mode&abi.S_IFMT != abi.S_IFDIR {
+		return 0, abi.ENOTDIR
+	}
+	if t.Creds.EUID != 0 {
+		if err := fs.Faccessat(t, nil, path, abi.X_OK, abi.AT_EACCESS); err != 0 {
+			return 0, err
+		}
+		return 0, abi.EPERM
+	}
+	return 0, fs.Chroot(t, path)
+}

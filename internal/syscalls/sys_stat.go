@@ -3,6 +3,7 @@ package syscalls
 import (
 	"vessel/internal/abi"
 	"vessel/internal/kernel"
+	"vessel/internal/vfs"
 )
 
 func sysFstat(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
@@ -147,4 +148,35 @@ func sysUtimensat(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	}
 	defer done()
 	return 0, fs.Utimensat(t, dir, path, times, flags)
+}
+
+// statfs(2).
+func sysStatfs(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	path, err := pathArg(t, a[0])
+	if err != 0 {
+		return 0, err
+	}
+	var st vfs.Statfs
+	if err := t.Kernel().Config().FS.StatfsPath(t, path, &st); err != 0 {
+		return 0, err
+	}
+	var b [vfs.SizeofStatfs]byte
+	st.Marshal(b[:])
+	return 0, t.MM.CopyOut(a[1], b[:])
+}
+
+// fstatfs(2).
+func sysFstatfs(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	f, err := fileArg(t, a[0])
+	if err != 0 {
+		return 0, err
+	}
+	defer f.DecRef()
+	var st vfs.Statfs
+	if err := vfs.StatfsFile(f, &st); err != 0 {
+		return 0, err
+	}
+	var b [vfs.SizeofStatfs]byte
+	st.Marshal(b[:])
+	return 0, t.MM.CopyOut(a[1], b[:])
 }

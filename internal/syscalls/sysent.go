@@ -24,6 +24,12 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_PWRITEV2:    {"pwritev2", countedWrite(sysPwritev2), a{fFD, fPtr, fUint, fInt, fInt, fHex}, fInt, Partial, "RWF_NOWAIT is EOPNOTSUPP"},
 	abi.SYS_LSEEK:       {"lseek", sysLseek, a{fFD, fInt, fInt32}, fInt, Full, ""},
 	abi.SYS_FSTAT:       {"fstat", sysFstat, a{fFD, fPtr}, fInt, Full, ""},
+	abi.SYS_STATFS:      {"statfs", sysStatfs, a{fPath, fPtr}, fInt, Full, "vessel's filesystems report their magic, tmpfs its size"},
+	abi.SYS_FSTATFS:     {"fstatfs", sysFstatfs, a{fFD, fPtr}, fInt, Full, ""},
+	abi.SYS_SYNC:        {"sync", sysSync, a{}, fInt, Full, ""},
+	abi.SYS_SYNCFS:      {"syncfs", sysSyncfs, a{fFD}, fInt, Full, ""},
+	abi.SYS_FADVISE64:   {"fadvise64", sysFadvise64, a{fFD, fInt, fUint, fInt}, fInt, Full, "advice is checked and changes nothing"},
+	abi.SYS_CHROOT:      {"chroot", sysChroot, a{fPath}, fInt, Full, "uid 0 holds CAP_SYS_CHROOT"},
 	abi.SYS_NEWFSTATAT:  {"newfstatat", sysNewfstatat, a{fAtFD, fPath, fPtr, fAtFlags}, fInt, Full, ""},
 	abi.SYS_STATX:       {"statx", sysStatx, a{fAtFD, fPath, fAtFlags, fHex, fPtr}, fInt, Partial, "basic stats only (no btime, attributes or mount id)"},
 	abi.SYS_GETDENTS64:  {"getdents64", sysGetdents64, a{fFD, fPtr, fUint}, fInt, Full, ""},
@@ -113,13 +119,18 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_MQ_GETSETATTR:   {"mq_getsetattr", sysMqGetsetattr, a{fFD, fPtr, fPtr}, fInt, Full, ""},
 
 	// Memory.
-	abi.SYS_BRK:      {"brk", sysBrk, a{fPtr}, fHex, Full, ""},
-	abi.SYS_MMAP:     {"mmap", sysMmap, a{fPtr, fUint, fProt, fMapFlags, fFD, fHex}, fHex, Partial, "MAP_SHARED mappings of host and tmpfs files share one page cache with read and write and are written back; no huge pages"},
-	abi.SYS_MUNMAP:   {"munmap", sysMunmap, a{fPtr, fUint}, fInt, Full, ""},
-	abi.SYS_MPROTECT: {"mprotect", sysMprotect, a{fPtr, fUint, fProt}, fInt, Full, ""},
-	abi.SYS_MREMAP:   {"mremap", sysMremap, a{fPtr, fUint, fUint, fHex, fPtr}, fHex, Full, ""},
-	abi.SYS_MADVISE:  {"madvise", sysMadvise, a{fPtr, fUint, fInt32}, fInt, Full, ""},
-	abi.SYS_MSYNC:    {"msync", sysMsync, a{fPtr, fUint, fHex}, fInt, Full, "MS_ASYNC writes back too"},
+	abi.SYS_BRK:        {"brk", sysBrk, a{fPtr}, fHex, Full, ""},
+	abi.SYS_MMAP:       {"mmap", sysMmap, a{fPtr, fUint, fProt, fMapFlags, fFD, fHex}, fHex, Partial, "MAP_SHARED mappings of host and tmpfs files share one page cache with read and write and are written back; no huge pages"},
+	abi.SYS_MUNMAP:     {"munmap", sysMunmap, a{fPtr, fUint}, fInt, Full, ""},
+	abi.SYS_MPROTECT:   {"mprotect", sysMprotect, a{fPtr, fUint, fProt}, fInt, Full, ""},
+	abi.SYS_MREMAP:     {"mremap", sysMremap, a{fPtr, fUint, fUint, fHex, fPtr}, fHex, Full, ""},
+	abi.SYS_MADVISE:    {"madvise", sysMadvise, a{fPtr, fUint, fInt32}, fInt, Full, ""},
+	abi.SYS_MSYNC:      {"msync", sysMsync, a{fPtr, fUint, fHex}, fInt, Full, "MS_ASYNC writes back too"},
+	abi.SYS_MLOCK:      {"mlock", sysMlock, a{fPtr, fUint}, fInt, Full, "pages are never swapped out"},
+	abi.SYS_MLOCK2:     {"mlock2", sysMlock2, a{fPtr, fUint, fHex}, fInt, Full, "pages are never swapped out"},
+	abi.SYS_MUNLOCK:    {"munlock", sysMlock, a{fPtr, fUint}, fInt, Full, ""},
+	abi.SYS_MLOCKALL:   {"mlockall", sysMlockall, a{fHex}, fInt, Full, ""},
+	abi.SYS_MUNLOCKALL: {"munlockall", sysMunlockall, a{}, fInt, Full, ""},
 
 	abi.SYS_MEMFD_CREATE: {"memfd_create", sysMemfdCreate, a{fPath, fHex}, fFD, Full, "no MFD_HUGETLB"},
 
@@ -177,6 +188,7 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_PIDFD_OPEN:             {"pidfd_open", sysPidfdOpen, a{fInt32, fHex}, fFD, Full, ""},
 	abi.SYS_PIDFD_SEND_SIGNAL:      {"pidfd_send_signal", sysPidfdSendSignal, a{fFD, fSignal, fPtr, fHex}, fInt, Partial, "no siginfo argument yet"},
 	abi.SYS_SCHED_YIELD:            {"sched_yield", sysSchedYield, a{}, fInt, Full, ""},
+	abi.SYS_GETCPU:                 {"getcpu", sysGetcpu, a{fPtr, fPtr, fPtr}, fInt, Full, "one virtual CPU, 0, on node 0"},
 	abi.SYS_FUTEX:                  {"futex", sysFutex, a{fPtr, fFutexOp, fUint, fPtr, fPtr, fHex}, fInt, Partial, "no priority-inheritance operations"},
 
 	// Limits and system information.

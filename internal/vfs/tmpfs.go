@@ -51,6 +51,15 @@ func NewTmpfs(name string, perm, uid, gid uint32, limit int64, now func() time.T
 // Name is the filesystem type, as /proc/mounts shows it.
 func (t *Tmpfs) Name() string { return t.name }
 
+// Statfs reports the tmpfs's size limit and what its files use, in pages.
+func (t *Tmpfs) Statfs(st *Statfs) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	st.Blocks = uint64(t.limit) / abi.PageSize
+	st.Bfree = uint64(max(t.limit-t.used, 0)) / abi.PageSize
+	st.Bavail = st.Bfree
+}
+
 // Root is the root directory.
 func (t *Tmpfs) Root() DirNode { return t.root }
 
