@@ -242,6 +242,7 @@ func TestGuestExpected(t *testing.T) {
 		{name: "mqfs"},
 		{name: "unix_cmsg"},
 		{name: "preadv"},
+		{name: "sethost"},
 	}
 	for _, tc := range cases {
 		name := tc.name

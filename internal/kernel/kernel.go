@@ -72,6 +72,7 @@ type Kernel struct {
 	fifos       map[any]*pipe               // guarded by mu: FIFOs open somewhere, by the vfs's key (fifo.go)
 	locks       lockState                   // guarded by mu, but for its counter: file locks (locks.go)
 	load        loadAvg                     // guarded by mu: the load average (loadavg.go)
+	uts         utsNames                    // guarded by mu: the host and domain names (uts.go)
 	mmUsers     map[*mm.AddressSpace]int    // guarded by mu: tasks using each address space
 	imageOf     map[*mm.AddressSpace]fileID // guarded by mu: the executable each address space runs
 	images      map[fileID]int              // guarded by mu: address spaces running each executable
@@ -106,6 +107,7 @@ func New(cfg Config) *Kernel {
 		mmUsers: map[*mm.AddressSpace]int{}, imageOf: map[*mm.AddressSpace]fileID{}, images: map[fileID]int{},
 		done: make(chan struct{})}
 	k.ipc = newIPCState(k)
+	k.uts = utsNames{host: cfg.Hostname, domain: "(none)"}
 	if cfg.Deterministic {
 		k.setupDeterminism()
 	}

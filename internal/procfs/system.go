@@ -161,7 +161,8 @@ func (p *FS) newSysDir(next func() uint64) *staticDir {
 		return entry{name: name, typ: abi.DT_REG, node: func() vfs.Node { return n }}
 	}
 	kernelDir := newDir(next(), 0o555, []entry{
-		file("hostname", func(vfs.Caller) ([]byte, abi.Errno) { return []byte(p.k.Config().Hostname + "\n"), 0 }),
+		file("hostname", func(vfs.Caller) ([]byte, abi.Errno) { h, _ := p.k.UTSNames(); return []byte(h + "\n"), 0 }),
+		file("domainname", func(vfs.Caller) ([]byte, abi.Errno) { _, d := p.k.UTSNames(); return []byte(d + "\n"), 0 }),
 		file("osrelease", staticText(Release+"\n")),
 		file("ostype", staticText("Linux\n")),
 		file("pid_max", staticText(strconv.Itoa(kernel.PidMax)+"\n")),

@@ -13,13 +13,14 @@ import (
 const Release = "6.1.0-vessel"
 
 func sysUname(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	host, domain := t.Kernel().UTSNames()
 	u := abi.Utsname{
 		Sysname:    "Linux",
-		Nodename:   t.Kernel().Config().Hostname,
+		Nodename:   host,
 		Release:    Release,
 		Version:    "#1 SMP vessel",
 		Machine:    "riscv64",
-		Domainname: "(none)",
+		Domainname: domain,
 	}
 	var b [abi.SizeofUtsname]byte
 	u.Marshal(b[:])
@@ -161,4 +162,26 @@ func sysGetrlimit(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 
 func sysSetrlimit(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	return sysPrlimit64(t, &[6]uint64{0, a[0], a[1], 0})
+}
+
+// sethostname(2) and setdomainname(2): len bytes at name (a negative
+// length is EINVAL).
+func sysSethostname(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	return setUTS(t, a, false)
+}
+
+func sysSetdomainname(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	return setUTS(t, a, true)
+}
+
+func setUTS(t *kernel.Task, a *[6]uint64, domain bool) (uint64, abi.Errno) {
+	n := int64(a[1])
+	if n < 0 || n > 64 {
+		return 0, abi.EINVAL
+	}
+	b := make([]byte, n)
+	if err := t.MM.CopyIn(a[0], b); err != 0 {
+		return 0, err
+	}
+	return 0, t.SetUTSName(domain, string(b))
 }

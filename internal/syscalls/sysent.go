@@ -198,6 +198,8 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_GETRUSAGE:     {"getrusage", sysGetrusage, a{fInt32, fPtr}, fInt, Full, ""},
 	abi.SYS_TIMES:         {"times", sysTimes, a{fPtr}, fInt, Full, ""},
 	abi.SYS_UNAME:         {"uname", sysUname, a{fPtr}, fInt, Full, ""},
+	abi.SYS_SETHOSTNAME:   {"sethostname", sysSethostname, a{fBufIn, fUint}, fInt, Full, "one name per kernel (no UTS namespaces yet)"},
+	abi.SYS_SETDOMAINNAME: {"setdomainname", sysSetdomainname, a{fBufIn, fUint}, fInt, Full, ""},
 	abi.SYS_SYSINFO:       {"sysinfo", sysSysinfo, a{fPtr}, fInt, Partial, "memory figures are nominal"},
 	abi.SYS_GETRANDOM:     {"getrandom", sysGetrandom, a{fPtr, fUint, fHex}, fInt, Full, ""},
 	abi.SYS_RISCV_HWPROBE: {"riscv_hwprobe", sysRiscvHwprobe, a{fPtr, fUint, fUint, fPtr, fHex}, fInt, Full, "reports IMA, F, D and C only"},
