@@ -27,6 +27,33 @@ func (k *Kernel) OpenFIFO(c vfs.Caller, key any, flags uint32, stat func(*abi.St
 		p = &pipe{k: k, ino: pipeInodes.Add(1), size: pipeSize, fifoKey: key}
 		k.fifos[key] = p
 	}
+	return t.openPipeLocked(p, flags, stat)
+}
+
+// Reopen is open(2) of a pipe through /proc/PID/fd/N: a new end of the
+// same pipe, opened by the FIFO rules, as Linux's fifo_open serves a
+// pipe's inode too (vfs.Reopener).
+func (e *pipeEnd) Reopen(c vfs.Caller, f *vfs.File, flags uint32) (*vfs.File, abi.Errno) {
+	t, ok := c.(*Task)
+	if !ok {
+		return nil, abi.ENXIO
+	}
+	k := e.p.k
+	k.mu.Lock()
+	n, err := t.openPipeLocked(e.p, flags, e.stat)
+	k.mu.Unlock()
+	if err != 0 {
+		return nil, err
+	}
+	return vfs.NewStreamFile(n, flags&(abi.O_ACCMODE|abi.O_NONBLOCK|abi.O_APPEND)|abi.O_LARGEFILE, f.Path()), 0
+}
+
+// openPipeLocked opens a new end of p by Linux's fifo_open rules (the
+// comment at the top of this file).
+//
+// Preconditions: k.mu is held.
+func (t *Task) openPipeLocked(p *pipe, flags uint32, stat func(*abi.Stat_t) abi.Errno) (vfs.FileImpl, abi.Errno) {
+	k := t.k
 	e := &pipeEnd{p: p, stat: stat}
 	nonblock := flags&abi.O_NONBLOCK != 0
 	switch flags & abi.O_ACCMODE {

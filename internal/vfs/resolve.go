@@ -235,6 +235,9 @@ func (fs *FS) lookupParent(c Caller, dir *File, path string) (parent, abi.Errno)
 	}
 	p := parent{fd: t.fd, path: t.path, name: name + trailing, last: lt}
 	switch {
+	case t.file != nil && !isDir(c, t.file):
+		t.file.DecRef() // a magic link to a pipe, say
+		return parent{fd: -1}, abi.ENOTDIR
 	case t.file != nil:
 		if t.file.node != nil {
 			p.mnt, p.node, p.ref = t.file.mnt, t.file.node.(DirNode), t.file
