@@ -236,12 +236,22 @@ func sysReadv(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	if f.Stream() {
 		return readvStream(t, f, iov)
 	}
+	return eachIovec(iov, func(v [2]uint64) (uint64, abi.Errno) {
+		return readInto(t, v[0], v[1], reader(t, f), f.Stream())
+	})
+}
+
+// eachIovec moves the buffers of iov one at a time with step, skipping
+// empty ones and stopping after a short one, as Linux's vectored I/O of a
+// regular file: it returns the bytes moved, or the error of the first step
+// when nothing was.
+func eachIovec(iov [][2]uint64, step func(v [2]uint64) (uint64, abi.Errno)) (uint64, abi.Errno) {
 	var done uint64
 	for _, v := range iov {
 		if v[1] == 0 {
 			continue
 		}
-		n, err := readInto(t, v[0], v[1], reader(t, f), f.Stream())
+		n, err := step(v)
 		if err != 0 {
 			if done > 0 {
 				return done, 0
@@ -328,21 +338,9 @@ func sysWritev(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 		}
 		return uint64(n), 0
 	}
-	var done uint64
-	for _, v := range iov {
-		n, err := writeFrom(t, v[0], v[1], writer(t, f))
-		if err != 0 {
-			if done > 0 {
-				return done, 0
-			}
-			return 0, err
-		}
-		done += n
-		if n < v[1] {
-			break
-		}
-	}
-	return done, 0
+	return eachIovec(iov, func(v [2]uint64) (uint64, abi.Errno) {
+		return writeFrom(t, v[0], v[1], writer(t, f))
+	})
 }
 
 func sysLseek(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
@@ -494,28 +492,13 @@ func sysPreadv(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	if err != 0 {
 		return 0, err
 	}
-	var done uint64
-	for _, v := range iov {
-		if v[1] == 0 {
-			continue
-		}
-		n, err := readInto(t, v[0], v[1], func(b []byte) (int, abi.Errno) {
+	return eachIovec(iov, func(v [2]uint64) (uint64, abi.Errno) {
+		return readInto(t, v[0], v[1], func(b []byte) (int, abi.Errno) {
 			n, err := f.Pread(b, off)
 			off += int64(n)
 			return n, err
 		}, f.Stream())
-		if err != 0 {
-			if done > 0 {
-				return done, 0
-			}
-			return 0, err
-		}
-		done += n
-		if n < v[1] {
-			break
-		}
-	}
-	return done, 0
+	})
 }
 
 // pwritev(2): writev at an offset, buffer by buffer.
@@ -533,25 +516,13 @@ func sysPwritev(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	if err != 0 {
 		return 0, err
 	}
-	var done uint64
-	for _, v := range iov {
-		n, err := writeFrom(t, v[0], v[1], func(b []byte) (int, abi.Errno) {
+	return eachIovec(iov, func(v [2]uint64) (uint64, abi.Errno) {
+		return writeFrom(t, v[0], v[1], func(b []byte) (int, abi.Errno) {
 			n, err := f.Pwrite(b, off)
 			off += int64(n)
 			return n, err
 		})
-		if err != 0 {
-			if done > 0 {
-				return done, 0
-			}
-			return 0, err
-		}
-		done += n
-		if n < v[1] {
-			break
-		}
-	}
-	return done, 0
+	})
 }
 
 // preadv2(2) and pwritev2(2): an offset of -1 means the file's own, as
