@@ -17,6 +17,9 @@ package mm
 func (as *AddressSpace) Translate(addr uint64, access int) (*[4096]byte, int) {
 	as.mu.Lock()
 	f, fault := as.faultLocked(addr, access, true)
+	if fault == FaultNone && access&AccessExec != 0 && !f.exec.Load() {
+		f.exec.Store(true) // the hart may decode it: never recycle it
+	}
 	as.mu.Unlock()
 	if fault != FaultNone {
 		return nil, fault

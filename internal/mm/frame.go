@@ -1,6 +1,7 @@
 package mm
 
 import (
+	"sync"
 	"sync/atomic"
 
 	"vessel/internal/abi"
@@ -29,26 +30,67 @@ const (
 // address space is dropped without Release, which costs an unneeded copy,
 // never a wrong share.
 //
-// Frames are not recycled: a dropped frame, a page-cache frame evicted
-// with its entry among them, is left to the garbage collector, so a stale
-// translation can only see old data it was allowed to see, never another
-// process's, and code a hart decoded from a frame stays right for the
-// frame's life.
+// A frame whose last reference goes is recycled (see framePool) unless a
+// hart was ever handed it to execute: a hart's decoded-instruction cache
+// is keyed by the page and outlives the address-space generation, so code
+// decoded from a frame must stay right for the frame's life. Every other
+// holder of a page pointer outside the page tables is a hart's TLB, which
+// the generation bump that came with the removal of the frame's last entry
+// has already told to forget it.
 type frame struct {
 	refs atomic.Int32
+	// exec is set when Translate hands the frame out for execution; such
+	// a frame goes to the garbage collector, never back to the pool.
+	exec atomic.Bool
+	// life counts the frame's returns to the pool, for tests that check
+	// that a frame was freed.
+	life uint32
 	page *[pageSize]byte
+}
+
+// framePool keeps freed frames for reuse: a fork loop copies and drops
+// tens of KiB a fork, and a frame from the pool is already in the cache
+// and costs the garbage collector nothing.
+var framePool struct {
+	mu   sync.Mutex
+	free []*frame
+}
+
+// maxFreeFrames bounds the pool (4 MiB of pages).
+const maxFreeFrames = 1024
+
+// pooledFrame returns a frame from the pool, with its old bytes, or nil.
+func pooledFrame() *frame {
+	framePool.mu.Lock()
+	defer framePool.mu.Unlock()
+	n := len(framePool.free)
+	if n == 0 {
+		return nil
+	}
+	f := framePool.free[n-1]
+	framePool.free[n-1] = nil
+	framePool.free = framePool.free[:n-1]
+	return f
 }
 
 // newFrame returns a zero-filled frame with one reference.
 func newFrame() *frame {
-	f := &frame{page: new([pageSize]byte)}
+	f := pooledFrame()
+	if f == nil {
+		f = &frame{page: new([pageSize]byte)}
+	} else {
+		*f.page = [pageSize]byte{}
+	}
 	f.refs.Store(1)
 	return f
 }
 
 // copyFrame returns a new frame with one reference holding f's bytes.
 func copyFrame(f *frame) *frame {
-	n := &frame{page: new([pageSize]byte)}
+	n := pooledFrame()
+	if n == nil {
+		n = &frame{page: new([pageSize]byte)}
+	}
 	*n.page = *f.page
 	n.refs.Store(1)
 	return n
@@ -57,10 +99,25 @@ func copyFrame(f *frame) *frame {
 // get takes a reference.
 func (f *frame) get() { f.refs.Add(1) }
 
-// put drops a reference.
+// put drops a reference; the last one frees the frame.
 func (f *frame) put() {
-	if f.refs.Add(-1) < 0 {
+	switch n := f.refs.Add(-1); {
+	case n == 0:
+		if !f.exec.Load() {
+			f.free()
+		}
+	case n < 0:
 		panic("mm: frame reference count below zero")
+	}
+}
+
+// free returns f, which nothing holds any more, to the pool.
+func (f *frame) free() {
+	framePool.mu.Lock()
+	defer framePool.mu.Unlock()
+	if len(framePool.free) < maxFreeFrames {
+		f.life++
+		framePool.free = append(framePool.free, f)
 	}
 }
 

@@ -251,15 +251,15 @@ func checkShares(t testing.TB, spaces ...*AddressSpace) {
 
 // privateFrames returns the frames the page tables of spaces map that no
 // page index keeps.
-func privateFrames(spaces ...*AddressSpace) map[*frame]bool {
-	fs := map[*frame]bool{}
+func privateFrames(spaces ...*AddressSpace) map[*frame]uint32 {
+	fs := map[*frame]uint32{}
 	kept := map[*frame]bool{}
 	for _, as := range spaces {
 		as.mu.Lock()
 		for _, l := range leaves(&as.pt) {
 			for _, f := range l.frames {
 				if f != nil {
-					fs[f] = true
+					fs[f] = f.life
 				}
 			}
 		}
@@ -304,11 +304,13 @@ func leaves(pt *pageTable) []*leafTable {
 	return ls
 }
 
-// checkFreed checks that no page table holds a frame of fs any more.
-func checkFreed(t testing.TB, fs map[*frame]bool) {
+// checkFreed checks that no page table holds a frame of fs, which maps
+// each frame to its life when it was recorded, any more: the frame has no
+// reference, or it went back to the pool and lives again.
+func checkFreed(t testing.TB, fs map[*frame]uint32) {
 	t.Helper()
-	for f := range fs {
-		if n := f.refs.Load(); n != 0 {
+	for f, life := range fs {
+		if n := f.refs.Load(); n != 0 && f.life == life {
 			t.Errorf("a frame has %d references after its last holder went, want 0", n)
 		}
 	}

@@ -74,23 +74,23 @@ func cacheEntry(key any) *pageIndex {
 
 // cachedFrames returns the frames of the page cache's entry for key, or
 // nil if there is no entry.
-func cachedFrames(key any) map[*frame]bool {
+func cachedFrames(key any) map[*frame]uint32 {
 	p := cacheEntry(key)
 	if p == nil {
 		return nil
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	fs := map[*frame]bool{}
+	fs := map[*frame]uint32{}
 	for _, f := range p.frames {
-		fs[f] = true
+		fs[f] = f.life
 	}
 	return fs
 }
 
 // checkEvicted checks that key has no entry, and that the frames it had
 // are free.
-func checkEvicted(t testing.TB, key any, had map[*frame]bool) {
+func checkEvicted(t testing.TB, key any, had map[*frame]uint32) {
 	t.Helper()
 	if cacheEntry(key) != nil {
 		t.Fatal("the page cache kept an entry after its last mapping went")

@@ -1,6 +1,9 @@
 package mm
 
-import "sync/atomic"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // The page table is a radix tree of four levels of 512 entries over 48-bit
 // addresses, laid out as Sv48's:
@@ -150,7 +153,7 @@ type pageTable struct {
 
 // newTable returns an empty table with one share.
 func newTable[T any, PT tableOf[T]]() PT {
-	t := PT(new(T))
+	t := PT(poolOf[T]().get())
 	t.hdr().shares.Store(1)
 	return t
 }
@@ -160,6 +163,7 @@ func drop[T any, PT tableOf[T]](t PT) {
 	switch n := t.hdr().shares.Add(-1); {
 	case n == 0:
 		t.release()
+		poolOf[T]().put(t)
 	case n < 0:
 		panic("mm: page table shares below zero")
 	}
@@ -313,9 +317,74 @@ func takeSlot[T any, PT tableOf[T]](slot *PT, lo, hi, base uint64, span uint, fn
 	}
 	n := t.take(lo, hi, span-ptBits, fn)
 	if h.pages == 0 {
-		*slot = nil // t is empty and ours: nothing to drop
+		// t is empty and ours: nothing to drop, and nobody else can
+		// reach it.
+		*slot = nil
+		poolOf[T]().put(t)
 	}
 	return n
+}
+
+// Freed tables are kept for reuse, one pool per level, as frames are
+// (frame.go): a fork and the copy-on-write faults after it copy a table of
+// each level on the written path, and the exit that follows frees them.
+// A table whose last share went is unreachable (see Sharing above), so it
+// can be reused at once.
+type tablePool[T any] struct {
+	mu   sync.Mutex
+	free []*T
+}
+
+// maxFreeTables bounds each level's pool (1 MiB of tables).
+const maxFreeTables = 256
+
+var (
+	leafPool  tablePool[leafTable]
+	midPool   tablePool[midTable]
+	upperPool tablePool[upperTable]
+	rootPool  tablePool[rootTable]
+)
+
+// poolOf returns the pool of tables of type T.
+func poolOf[T any]() *tablePool[T] {
+	var p any
+	switch any((*T)(nil)).(type) {
+	case *leafTable:
+		p = &leafPool
+	case *midTable:
+		p = &midPool
+	case *upperTable:
+		p = &upperPool
+	case *rootTable:
+		p = &rootPool
+	}
+	return p.(*tablePool[T])
+}
+
+// get returns a zeroed table: a pooled one, or a new one.
+func (p *tablePool[T]) get() *T {
+	p.mu.Lock()
+	n := len(p.free)
+	if n == 0 {
+		p.mu.Unlock()
+		return new(T)
+	}
+	t := p.free[n-1]
+	p.free[n-1] = nil
+	p.free = p.free[:n-1]
+	p.mu.Unlock()
+	return t
+}
+
+// put zeroes t, which nothing can reach any more, and keeps it.
+func (p *tablePool[T]) put(t *T) {
+	var zero T
+	*t = zero
+	p.mu.Lock()
+	if len(p.free) < maxFreeTables {
+		p.free = append(p.free, t)
+	}
+	p.mu.Unlock()
 }
 
 // each calls fn with the index, the part of [lo, hi) and the start of every
@@ -330,7 +399,7 @@ func each(lo, hi uint64, shift uint, fn func(i int, lo, hi, base uint64)) {
 }
 
 func (t *table[C, PC]) clone() *table[C, PC] {
-	c := new(table[C, PC])
+	c := poolOf[table[C, PC]]().get()
 	c.shares.Store(1)
 	c.pages = t.pages
 	c.slots = t.slots
@@ -369,7 +438,7 @@ func (t *table[C, PC]) take(lo, hi uint64, shift uint, fn func(uint64, *frame)) 
 }
 
 func (l *leafTable) clone() *leafTable {
-	c := new(leafTable)
+	c := poolOf[leafTable]().get()
 	c.shares.Store(1)
 	c.pages = l.pages
 	c.frames = l.frames

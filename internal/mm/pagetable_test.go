@@ -568,7 +568,7 @@ func TestForkConcurrent(t *testing.T) {
 	ws = append(ws, worker{root, model})
 
 	var mu sync.Mutex
-	frames := map[*frame]bool{}
+	frames := map[*frame]uint32{}
 	var wg sync.WaitGroup
 	for wi := range ws {
 		wg.Add(1)
