@@ -208,12 +208,29 @@ func (h *Hart) ShareCode(o *Hart) {
 func (h *Hart) ClearReservation() { h.resValid = false }
 
 // Clone returns a new hart with a copy of h's architectural state (X, F,
-// PC, FCSR, Instret, Mem, Time), empty caches and no reservation: the
-// starting point of a child of fork or clone, whose kernel then sets the
-// child's return value, stack and address space.
-func (h *Hart) Clone() *Hart {
-	c := New(h.Mem)
-	c.X, c.F, c.PC, c.FCSR, c.Instret = h.X, h.F, h.PC, h.FCSR, h.Instret
-	c.Time = h.Time
+// PC, FCSR, Instret, Time) that runs in mem, with an empty TLB and no
+// reservation: the starting point of a child of clone or fork, whose kernel
+// then sets the child's return value and stack. mem is h's own memory for a
+// thread, or a copy-on-write copy of it for a fork child, whose pages hold
+// the same code; the child shares h's decoded-instruction cache (see
+// ShareCode) in either case, unless mem is another memory that is not a
+// CodeMemory.
+func (h *Hart) Clone(mem Memory) *Hart {
+	c := &Hart{X: h.X, F: h.F, PC: h.PC, FCSR: h.FCSR, Instret: h.Instret, Mem: mem, Time: h.Time}
+	c.tlb.flush()
+	if _, ok := mem.(CodeMemory); mem != h.Mem && !ok {
+		c.icache = newICache()
+		c.gen = mem.Generation()
+		return c
+	}
+	c.icache = h.icache
+	c.codeGen, c.codeEpoch = h.codeGen, h.icache.epoch
+	c.gen = mem.Generation()
+	if cm, ok := mem.(CodeMemory); ok && cm.CodeGeneration() != h.codeGen {
+		c.gen = noGen // the first Run checks the code, as h's next one would
+	}
 	return c
 }
+
+// noGen is a generation no memory has.
+const noGen = ^uint64(0)

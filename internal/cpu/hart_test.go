@@ -10,7 +10,7 @@ func TestClone(t *testing.T) {
 	h.Time = func() uint64 { return 9 }
 	runToEcall(t, h)
 
-	c := h.Clone()
+	c := h.Clone(h.Mem)
 	if c.X != h.X || c.F != h.F || c.PC != h.PC || c.FCSR != h.FCSR || c.Instret != h.Instret || c.Mem != h.Mem || c.Time() != 9 {
 		t.Fatalf("clone differs: got %+v", c)
 	}

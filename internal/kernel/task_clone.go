@@ -68,21 +68,13 @@ func (t *Task) Clone(args CloneArgs) (int32, abi.Errno) {
 		sigreturn: t.sigreturn,
 		AltStack:  t.AltStack,
 		Limits:    t.Limits,
-		Hart:      t.Hart.Clone(),
 		StartTime: k.Clock(),
 	}
 	c.Creds.Groups = append([]uint32(nil), t.Creds.Groups...)
 	c.Sched.Task = c
 	k.rq.PlaceNew(&c.Sched, &t.Sched)
-	c.Hart.X[10] = 0 // the child's clone returns 0
 	if f&abi.CLONE_VM != 0 && f&abi.CLONE_VFORK == 0 {
 		c.AltStack = AltStack{} // a thread's stack is not its creator's (Linux's copy_process)
-	}
-	if args.Stack != 0 {
-		c.Hart.X[2] = args.Stack
-	}
-	if f&abi.CLONE_SETTLS != 0 {
-		c.Hart.X[4] = args.TLS
 	}
 
 	// What the child shares and what it copies.
@@ -92,14 +84,18 @@ func (t *Task) Clone(args CloneArgs) (int32, abi.Errno) {
 		c.MM = t.MM.Fork()
 		t.Hart.FlushTLBKeepCode() // the parent's private pages are now copy-on-write
 	}
+	// One address space, or the same frames copy-on-write: the same code,
+	// decoded once for both.
+	c.Hart = t.Hart.Clone(c.MM)
+	c.Hart.X[10] = 0 // the child's clone returns 0
+	if args.Stack != 0 {
+		c.Hart.X[2] = args.Stack
+	}
+	if f&abi.CLONE_SETTLS != 0 {
+		c.Hart.X[4] = args.TLS
+	}
 	k.useMMLocked(c.MM)
 	k.ipcCloneLocked(t, c, f) // SEM_UNDO lists (CLONE_SYSVSEM), shm attachments
-	if f&abi.CLONE_VM != 0 {
-		c.Hart.ShareCode(t.Hart) // one address space: decode its code once
-	} else {
-		c.Hart.SetMemory(c.MM)
-		c.Hart.ShareCode(t.Hart) // the same frames, copy-on-write: the same code
-	}
 	if f&abi.CLONE_FILES != 0 {
 		t.FDs.IncRef()
 		c.FDs = t.FDs
@@ -161,7 +157,7 @@ func (t *Task) Clone(args CloneArgs) (int32, abi.Errno) {
 		b.Publish(&trace.Event{Kind: trace.KindClone, Time: k.Clock(), Pid: t.Tgid, Tid: t.Tid, Code: int(tid), Text: cloneText(f)})
 	}
 
-	go c.run()
+	goTask(c.run)
 	k.mu.Lock()
 	if f&abi.CLONE_VFORK != 0 {
 		c.vforkParent = t

@@ -16,7 +16,7 @@ const EJUSTRETURN abi.Errno = -1
 func (t *Task) start() {
 	t.wake = make(chan struct{}, 1)
 	t.setState(StateNew)
-	go t.run()
+	goTask(t.run)
 	t.k.makeRunnable(t)
 }
 
