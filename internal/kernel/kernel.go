@@ -76,6 +76,7 @@ type Kernel struct {
 	mmUsers     map[*mm.AddressSpace]int    // guarded by mu: tasks using each address space
 	imageOf     map[*mm.AddressSpace]fileID // guarded by mu: the executable each address space runs
 	images      map[fileID]int              // guarded by mu: address spaces running each executable
+	programs    []keptProgram               // guarded by mu: programs kept in the page cache, least recently run first
 
 	clock       atomic.Uint64 // instructions retired by every task and syscall costs: the virtual time
 	idle        atomic.Uint64 // deterministic mode: virtual time skipped while every task slept

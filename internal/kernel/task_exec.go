@@ -69,11 +69,16 @@ func (t *Task) ExecAt(dir *vfs.File, p string, flags uint32, argv, envp []string
 	}
 	io.ReadFull(src, random[:])
 	as := mm.NewAddressSpace()
+	var interp *execFile // the program's interpreter (ld.so), if it has one
 	img, err := loader.Load(as, f, loader.Request{
 		Path: p,
 		Argv: argv,
 		Envp: envp,
-		Open: t.openInterp,
+		Open: func(p string) (mm.File, error) {
+			f, err := t.openInterp(p)
+			interp, _ = f.(*execFile)
+			return f, err
+		},
 		UID:  t.Creds.UID, EUID: t.Creds.EUID, GID: t.Creds.GID, EGID: t.Creds.EGID,
 		Random: random,
 	})
@@ -98,6 +103,7 @@ func (t *Task) ExecAt(dir *vfs.File, p string, flags uint32, argv, envp []string
 	t.MM = as
 	k.useMMLocked(as)
 	k.setImageLocked(as, f.id)
+	k.keepProgramsLocked(f, interp)
 	t.releaseVforkLocked()
 	t.tg.execed = true
 	for id, pt := range t.tg.posixTimers { // POSIX timers do not survive exec; itimers do

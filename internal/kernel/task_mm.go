@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"slices"
 	"vessel/internal/abi"
 	"vessel/internal/mm"
 	"vessel/internal/vfs"
@@ -46,6 +47,41 @@ func (k *Kernel) dropMMLocked(as *mm.AddressSpace) {
 func (k *Kernel) setImageLocked(as *mm.AddressSpace, id fileID) {
 	k.imageOf[as] = id
 	k.images[id]++
+}
+
+// keptPrograms is how many programs (and interpreters) the kernel keeps in
+// the page cache after their last process exits.
+const keptPrograms = 8
+
+// keptProgram is a program whose page-cache entry the kernel retains.
+type keptProgram struct {
+	key     FileKey
+	release func()
+}
+
+// keepProgramsLocked retains the page-cache entries of the files exec just
+// loaded (the program and its interpreter), dropping the least recently
+// run beyond keptPrograms, so that a program run again and again (a shell
+// loop, make, a fork+exec benchmark) is read and decoded once.
+//
+// Preconditions: Kernel.mu is held.
+func (k *Kernel) keepProgramsLocked(files ...*execFile) {
+	for _, f := range files {
+		if f == nil {
+			continue
+		}
+		i := slices.IndexFunc(k.programs, func(p keptProgram) bool { return p.key == f.key })
+		if i >= 0 {
+			p := k.programs[i]
+			k.programs = append(slices.Delete(k.programs, i, i+1), p)
+			continue
+		}
+		k.programs = append(k.programs, keptProgram{f.key, mm.Retain(f)})
+		if len(k.programs) > keptPrograms {
+			k.programs[0].release()
+			k.programs = slices.Delete(k.programs, 0, 1)
+		}
+	}
 }
 
 // openForWritingLocked reports whether any guest descriptor has file id

@@ -59,6 +59,28 @@ type pageCache struct {
 // cache is the page cache, shared by every address space.
 var cache = pageCache{entries: make(map[any]weak.Pointer[pageIndex])}
 
+// Retain keeps the page-cache entry of f, if f is a KeyedFile with a key,
+// as one more mapping of it would, until release is called: its pages stay
+// cached after the file's last real mapping goes. Linux's page cache keeps
+// a file's pages after the last process using them exits, until memory is
+// short; the kernel keeps the programs it ran last this way, so that
+// running one again reads no page of it, and the harts find its code
+// already decoded (their decoded-code cache is keyed by frame). A retained
+// entry of a VersionedFile still gives way to a new one when the file
+// changes behind vessel's back. Calling release more than once does
+// nothing more.
+func Retain(f File) (release func()) {
+	kf, ok := f.(KeyedFile)
+	if _, mem := f.(MemoryFile); !ok || mem {
+		return func() {}
+	}
+	key := kf.CacheKey()
+	if key == nil {
+		return func() {}
+	}
+	return sync.OnceFunc(cacheLookup(key, f).uncount)
+}
+
 // cacheSlot names an entry's place in the cache, for the cleanup that
 // forgets it when the garbage collector has taken the entry.
 type cacheSlot struct {

@@ -327,6 +327,44 @@ func TestPageCacheFirstWriteIsOneFault(t *testing.T) {
 	}
 }
 
+// A retained entry outlives its last mapping: the next mapping reads no
+// page and maps the same frames; after release, the last mapping's going
+// evicts it.
+func TestRetainKeepsTheEntry(t *testing.T) {
+	s := newKeyedFiles(t, "f", 0x2000)
+	f := s.open()
+	release := Retain(f)
+	as := NewAddressSpace()
+	a := mmap(t, as, 0, 0x2000, abi.PROT_READ|abi.PROT_EXEC, abi.MAP_PRIVATE, f, 0)
+	p0 := page(t, as, a, AccessExec)
+	checkFilePage(t, as, a+0x1000, s, 1)
+	as.Release()
+	if cacheEntry(s.key) == nil {
+		t.Fatal("the retained entry went with the last mapping")
+	}
+	reads := s.reads.Load()
+	bs := NewAddressSpace()
+	b := mmap(t, bs, 0, 0x2000, abi.PROT_READ|abi.PROT_EXEC, abi.MAP_PRIVATE, s.open(), 0)
+	if page(t, bs, b, AccessExec) != p0 {
+		t.Error("a new mapping of a retained file got a new frame")
+	}
+	checkFilePage(t, bs, b+0x1000, s, 1)
+	if got := s.reads.Load() - reads; got != 0 {
+		t.Errorf("a new mapping of a retained file read it %d times, want 0", got)
+	}
+	had := cachedFrames(s.key)
+	release()
+	release() // twice is once
+	if cacheEntry(s.key) == nil {
+		t.Fatal("the entry went while a space mapped the file")
+	}
+	bs.Release()
+	checkEvicted(t, s.key, had)
+
+	// Files without a key are not cached, retained or not.
+	Retain(&memFile{name: "/g", data: s.data})()
+}
+
 func TestPrivateFileWithoutKeyIsNotCached(t *testing.T) {
 	data := bytes.Repeat([]byte{4}, 0x1000)
 	tests := []struct {
