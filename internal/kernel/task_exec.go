@@ -79,7 +79,7 @@ func (t *Task) ExecAt(dir *vfs.File, p string, flags uint32, argv, envp []string
 			interp, _ = f.(*execFile)
 			return f, err
 		},
-		UID:  t.Creds.UID, EUID: t.Creds.EUID, GID: t.Creds.GID, EGID: t.Creds.EGID,
+		UID: t.Creds.UID, EUID: t.Creds.EUID, GID: t.Creds.GID, EGID: t.Creds.EGID,
 		Random: random,
 	})
 	if err != nil {
