@@ -1,6 +1,7 @@
 package mm
 
 import (
+	"fmt"
 	"io"
 	"testing"
 
@@ -119,46 +120,32 @@ func checkInvariants(t testing.TB, as *AddressSpace) {
 			t.Errorf("%s has %d shares", what, h.shares.Load())
 		}
 	}
-	if r := as.pt.root; r != nil {
-		rp := 0
-		for ri, u := range r.slots {
-			if u == nil {
-				continue
-			}
-			up := 0
-			for ui, m := range u.slots {
-				if m == nil {
+	var count func(n ptNode, base uint64, shift uint) int
+	count = func(n ptNode, base uint64, shift uint) int {
+		pages := 0
+		if l, ok := n.(*leafTable); ok {
+			for li, f := range l.frames {
+				if f == nil {
 					continue
 				}
-				mp := 0
-				for mi, l := range m.slots {
-					if l == nil {
-						continue
-					}
-					lp := 0
-					for li, f := range l.frames {
-						if f == nil {
-							continue
-						}
-						lp++
-						a := uint64(ri)<<rootShift | uint64(ui)<<upperShift | uint64(mi)<<midShift | uint64(li)<<leafShift
-						if as.findLocked(a) < 0 {
-							t.Errorf("page-table entry at %#x outside every VMA", a)
-						}
-						if f.refs.Load() < 1 {
-							t.Errorf("frame at %#x has %d references", a, f.refs.Load())
-						}
-					}
-					header("leaf table", &l.header, lp)
-					mp += lp
+				pages++
+				a := base | uint64(li)<<leafShift
+				if as.findLocked(a) < 0 {
+					t.Errorf("page-table entry at %#x outside every VMA", a)
 				}
-				header("mid table", &m.header, mp)
-				up += mp
+				if f.refs.Load() < 1 {
+					t.Errorf("frame at %#x has %d references", a, f.refs.Load())
+				}
 			}
-			header("upper table", &u.header, up)
-			rp += up
+			header(fmt.Sprintf("leaf table at %#x", base), l.hdr(), pages)
+			return pages
 		}
-		header("root table", &r.header, rp)
+		kids(n, func(i int, c ptNode) { pages += count(c, base|uint64(i)<<shift, shift-ptBits) })
+		header(fmt.Sprintf("table at %#x (entries of 1<<%d bytes)", base, shift), n.hdr(), pages)
+		return pages
+	}
+	if r := as.pt.root; r != nil {
+		count(r, 0, rootShift)
 	}
 }
 
@@ -185,29 +172,23 @@ func checkShares(t testing.TB, spaces ...*AddressSpace) {
 		return holders[h] == 1
 	}
 	for _, as := range spaces {
-		r := as.pt.root
-		if r == nil || !hold(&r.header) {
-			continue
+		var walk func(n ptNode)
+		walk = func(n ptNode) {
+			if !hold(n.hdr()) {
+				return
+			}
+			if l, ok := n.(*leafTable); ok {
+				for _, f := range l.frames {
+					if f != nil {
+						refs[f]++
+					}
+				}
+				return
+			}
+			kids(n, func(_ int, c ptNode) { walk(c) })
 		}
-		for _, u := range r.slots {
-			if u == nil || !hold(&u.header) {
-				continue
-			}
-			for _, m := range u.slots {
-				if m == nil || !hold(&m.header) {
-					continue
-				}
-				for _, l := range m.slots {
-					if l == nil || !hold(&l.header) {
-						continue
-					}
-					for _, f := range l.frames {
-						if f != nil {
-							refs[f]++
-						}
-					}
-				}
-			}
+		if r := as.pt.root; r != nil {
+			walk(r)
 		}
 	}
 	indexes := map[*pageIndex]bool{}
@@ -283,25 +264,35 @@ func privateFrames(spaces ...*AddressSpace) map[*frame]uint32 {
 // leaves returns the leaf tables of pt.
 func leaves(pt *pageTable) []*leafTable {
 	var ls []*leafTable
-	if pt.root == nil {
-		return nil
+	var walk func(n ptNode)
+	walk = func(n ptNode) {
+		if l, ok := n.(*leafTable); ok {
+			ls = append(ls, l)
+			return
+		}
+		kids(n, func(_ int, c ptNode) { walk(c) })
 	}
-	for _, u := range pt.root.slots {
-		if u == nil {
-			continue
-		}
-		for _, m := range u.slots {
-			if m == nil {
-				continue
-			}
-			for _, l := range m.slots {
-				if l != nil {
-					ls = append(ls, l)
-				}
-			}
-		}
+	if pt.root != nil {
+		walk(pt.root)
 	}
 	return ls
+}
+
+// ptNode is a page table of any level, for the tests' walks.
+type ptNode interface{ hdr() *header }
+
+// kids calls fn with the index and table of every slot of n, an interior
+// table, that holds one.
+func kids(n ptNode, fn func(i int, c ptNode)) {
+	n.(interface{ kids(func(int, ptNode)) }).kids(fn)
+}
+
+func (t *table[C, PC]) kids(fn func(i int, c ptNode)) {
+	for i, c := range &t.slots {
+		if c != nil {
+			fn(i, c)
+		}
+	}
 }
 
 // checkFreed checks that no page table holds a frame of fs, which maps

@@ -5,15 +5,23 @@ import (
 	"sync/atomic"
 )
 
-// The page table is a radix tree of four levels of 512 entries over 48-bit
-// addresses, laid out as Sv48's:
+// The page table is a radix tree of six levels of 64 entries over 48-bit
+// addresses:
 //
-//	|47    39|38    30|29    21|20    12|11       0|
-//	|  root  |  upper |  mid   |  leaf  |  offset  |
+//	|47  42|41  36|35  30|29  24|23  18|17  12|11       0|
+//	| root |  t5  |  t4  |  t3  |  t2  | leaf |  offset  |
 //
 // Each level is a plain array. A table exists only while it maps a page:
 // removing the last one frees it, so a huge reservation that was never
 // touched costs no table at all.
+//
+// Tables are small (64 entries, half a KiB) rather than a hardware page
+// table's 512, because vessel's page tables are copied a path at a time
+// (see Sharing): a forked child that writes a handful of pages in three
+// places (its stack, its data, its thread area) makes a dozen tables of
+// its own, 6 KiB, where 512-entry tables would cost it 40 KiB and the
+// copying time to match; and most tables above the leaves hold one or
+// two entries. The walk is two loads longer, on a TLB miss only.
 //
 // # Sharing
 //
@@ -81,14 +89,16 @@ import (
 // Fork leaves the bits as they are; they are stale after its bump, and
 // cost at most one extra bump each.
 const (
-	ptBits     = 9
-	ptEntries  = 1 << ptBits
-	ptMask     = ptEntries - 1
-	leafShift  = pageShift                 // a leaf entry maps 4 KiB
-	midShift   = leafShift + ptBits        // a mid entry covers 2 MiB
-	upperShift = midShift + ptBits         // an upper entry covers 1 GiB
-	rootShift  = upperShift + ptBits       // a root entry covers 512 GiB
-	ptLimit    = 1 << (rootShift + ptBits) // 2^48, the first address the table cannot map
+	ptBits    = 6
+	ptEntries = 1 << ptBits
+	ptMask    = ptEntries - 1
+	leafShift = pageShift                 // a leaf entry maps 4 KiB
+	shift2    = leafShift + ptBits        // a t2 entry covers 256 KiB
+	shift3    = shift2 + ptBits           // a t3 entry covers 16 MiB
+	shift4    = shift3 + ptBits           // a t4 entry covers 1 GiB
+	shift5    = shift4 + ptBits           // a t5 entry covers 64 GiB
+	rootShift = shift5 + ptBits           // a root entry covers 4 TiB
+	ptLimit   = 1 << (rootShift + ptBits) // 2^48, the first address the table cannot map
 )
 
 // header is what every table has.
@@ -106,17 +116,17 @@ func (h *header) hdr() *header { return h }
 // shared reports whether another holder may reach the table.
 func (h *header) shared() bool { return h.shares.Load() > 1 }
 
-// leafTable maps 512 pages. frames is changed only by the sole owner.
+// leafTable maps 64 pages. frames is changed only by the sole owner.
 type leafTable struct {
 	header
 	frames [ptEntries]*frame
 	// lent has bit i set when frames[i] may have been handed out for a
 	// read or an exec while shared; see "Lent bits" above.
-	lent [ptEntries / 64]atomic.Uint64
+	lent [(ptEntries + 63) / 64]atomic.Uint64
 }
 
-// table is an interior level: 512 slots, each covering 1<<shift bytes,
-// where shift is the level's (rootShift, upperShift or midShift). slots is
+// table is an interior level: 64 slots, each covering 1<<shift bytes,
+// where shift is the level's (rootShift, shift5, ... shift2). slots is
 // changed only by the sole owner.
 type table[C any, PC tableOf[C]] struct {
 	header
@@ -124,9 +134,11 @@ type table[C any, PC tableOf[C]] struct {
 }
 
 type (
-	midTable   = table[leafTable, *leafTable]
-	upperTable = table[midTable, *midTable]
-	rootTable  = table[upperTable, *upperTable]
+	table2    = table[leafTable, *leafTable]
+	table3    = table[table2, *table2]
+	table4    = table[table3, *table3]
+	table5    = table[table4, *table4]
+	rootTable = table[table5, *table5]
 )
 
 // tableOf is what a table of any level does, for the level above it.
@@ -199,19 +211,27 @@ func (pt *pageTable) lookup(addr uint64) (l *leafTable, shared bool) {
 	if r == nil {
 		return nil, false
 	}
-	u := r.slots[addr>>rootShift&ptMask]
-	if u == nil {
+	t5 := r.slots[addr>>rootShift&ptMask]
+	if t5 == nil {
 		return nil, false
 	}
-	m := u.slots[addr>>upperShift&ptMask]
-	if m == nil {
+	t4 := t5.slots[addr>>shift5&ptMask]
+	if t4 == nil {
 		return nil, false
 	}
-	l = m.slots[addr>>midShift&ptMask]
+	t3 := t4.slots[addr>>shift4&ptMask]
+	if t3 == nil {
+		return nil, false
+	}
+	t2 := t3.slots[addr>>shift3&ptMask]
+	if t2 == nil {
+		return nil, false
+	}
+	l = t2.slots[addr>>shift2&ptMask]
 	if l == nil {
 		return nil, false
 	}
-	return l, r.shared() || u.shared() || m.shared() || l.shared()
+	return l, r.shared() || t5.shared() || t4.shared() || t3.shared() || t2.shared() || l.shared()
 }
 
 // ownLeaf returns the leaf covering addr after making the path to it the
@@ -221,15 +241,23 @@ func (pt *pageTable) ownLeaf(addr uint64) *leafTable {
 	if r == nil {
 		return nil
 	}
-	u := own(&r.slots[addr>>rootShift&ptMask], false)
-	if u == nil {
+	t5 := own(&r.slots[addr>>rootShift&ptMask], false)
+	if t5 == nil {
 		return nil
 	}
-	m := own(&u.slots[addr>>upperShift&ptMask], false)
-	if m == nil {
+	t4 := own(&t5.slots[addr>>shift5&ptMask], false)
+	if t4 == nil {
 		return nil
 	}
-	return own(&m.slots[addr>>midShift&ptMask], false)
+	t3 := own(&t4.slots[addr>>shift4&ptMask], false)
+	if t3 == nil {
+		return nil
+	}
+	t2 := own(&t3.slots[addr>>shift3&ptMask], false)
+	if t2 == nil {
+		return nil
+	}
+	return own(&t2.slots[addr>>shift2&ptMask], false)
 }
 
 // set maps f at addr, whose entry must be empty, and returns the leaf that
@@ -237,17 +265,21 @@ func (pt *pageTable) ownLeaf(addr uint64) *leafTable {
 // reference to f passes to the table. addr must be below ptLimit.
 func (pt *pageTable) set(addr uint64, f *frame) *leafTable {
 	r := own(&pt.root, true)
-	u := own(&r.slots[addr>>rootShift&ptMask], true)
-	m := own(&u.slots[addr>>upperShift&ptMask], true)
-	l := own(&m.slots[addr>>midShift&ptMask], true)
+	t5 := own(&r.slots[addr>>rootShift&ptMask], true)
+	t4 := own(&t5.slots[addr>>shift5&ptMask], true)
+	t3 := own(&t4.slots[addr>>shift4&ptMask], true)
+	t2 := own(&t3.slots[addr>>shift3&ptMask], true)
+	l := own(&t2.slots[addr>>shift2&ptMask], true)
 	i := addr >> leafShift & ptMask
 	if l.frames[i] != nil {
 		panic("mm: page table entry already present")
 	}
 	l.frames[i] = f
 	r.pages++
-	u.pages++
-	m.pages++
+	t5.pages++
+	t4.pages++
+	t3.pages++
+	t2.pages++
 	l.pages++
 	return l
 }
@@ -335,14 +367,16 @@ type tablePool[T any] struct {
 	free []*T
 }
 
-// maxFreeTables bounds each level's pool (1 MiB of tables).
-const maxFreeTables = 256
+// maxFreeTables bounds each level's pool (512 KiB of tables).
+const maxFreeTables = 1024
 
 var (
-	leafPool  tablePool[leafTable]
-	midPool   tablePool[midTable]
-	upperPool tablePool[upperTable]
-	rootPool  tablePool[rootTable]
+	leafPool tablePool[leafTable]
+	pool2    tablePool[table2]
+	pool3    tablePool[table3]
+	pool4    tablePool[table4]
+	pool5    tablePool[table5]
+	rootPool tablePool[rootTable]
 )
 
 // poolOf returns the pool of tables of type T.
@@ -351,10 +385,14 @@ func poolOf[T any]() *tablePool[T] {
 	switch any((*T)(nil)).(type) {
 	case *leafTable:
 		p = &leafPool
-	case *midTable:
-		p = &midPool
-	case *upperTable:
-		p = &upperPool
+	case *table2:
+		p = &pool2
+	case *table3:
+		p = &pool3
+	case *table4:
+		p = &pool4
+	case *table5:
+		p = &pool5
 	case *rootTable:
 		p = &rootPool
 	}

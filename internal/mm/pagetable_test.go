@@ -12,10 +12,10 @@ import (
 )
 
 // The sharing fixture: one private anonymous mapping whose touched pages
-// lie in two leaf tables under one mid table (pages 0-2), in a second mid
-// table under the same upper table (page 3), and under a second upper
-// table (page 4), so that copying a path leaves tables shared beside it.
-const shareBase = 0x40_0000_0000 // 256 GiB: 512 GiB-aligned
+// lie in two leaf tables under one t2 table (pages 0-2), in a second t2
+// table under the same t3 table (page 3), and under a second t3 table
+// (page 4), so that copying a path leaves tables shared beside it.
+const shareBase = 0x40_0000_0000 // 256 GiB: 64 GiB-aligned (a t4 table's span)
 
 var sharePages = []uint64{
 	shareBase,
