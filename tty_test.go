@@ -411,6 +411,42 @@ func TestTTYSuspend(t *testing.T) {
 	if code != 0 {
 		t.Errorf("the shell's exit status %d, want 0", code)
 	}
+	if n := strings.Count(s.transcript(), "shell: vessel stopped"); n != 1 {
+		t.Errorf("vessel stopped %d times, want once", n)
+	}
+	s.checkRestored(after)
+}
+
+// TestTTYSuspendSelf: a job that stops itself (kill(0, SIGTSTP), as a
+// full-screen program does for a ^Z it reads in raw mode) suspends vessel
+// as Ctrl-Z does; continued by the shell, vessel continues the job.
+func TestTTYSuspendSelf(t *testing.T) {
+	bin := guest(t, "tty_line", false)
+	self, err := os.Executable()
+	must(t, err)
+	// Under --init: the program is not PID 1, which takes from inside
+	// only the signals it has a handler for.
+	s := startPTY(t, []string{"VESSEL_TTY_SHELL=1"}, self, vesselBin, "run", "--init", bin, "cont", "stopself")
+	s.expect("ready\r\n")
+	s.send("stop\n")
+	s.expect(`got 5 "stop\n"` + "\r\n")
+	s.expect("shell: vessel stopped by SIGTSTP\r\nshell: terminal restored: yes\r\n")
+	s.expect("[cont]\r\n") // may come before or after the shell's "continued"
+	if !strings.Contains(s.transcript(), "shell: continued") {
+		s.expect("shell: continued")
+	}
+	s.send("after\n")
+	s.expect("after\r\n" + `got 6 "after\n"` + "\r\n")
+	s.send("\x04")
+	s.expect("eof\r\n")
+	s.expect("shell: vessel exited 0")
+	code, after := s.wait()
+	if code != 0 {
+		t.Errorf("the shell's exit status %d, want 0", code)
+	}
+	if n := strings.Count(s.transcript(), "shell: vessel stopped"); n != 1 {
+		t.Errorf("vessel stopped %d times, want once", n)
+	}
 	s.checkRestored(after)
 }
 

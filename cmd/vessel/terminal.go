@@ -16,23 +16,25 @@ package main
 // (`stty sane` or `reset` mends it).
 //
 // Ctrl-Z with no shell inside the guest (the first process is in the
-// stopped foreground job): vessel behaves as a job stopped under a shell.
+// stopped foreground job), or a foreground job that stops itself (as a
+// full-screen program does for a ^Z it reads in raw mode): vessel behaves
+// as a job stopped under a shell.
 // It gives the host terminal its settings back and stops itself, and the
 // rest of its own process group, with SIGTSTP, so the shell above it says
 // "Stopped". When the shell continues it (fg), vessel puts the terminal
 // back in raw mode — stopping again with SIGTTOU if it was continued in
 // the background (bg), until it is brought to the foreground, as vim does
 // — and continues the guest's job with SIGCONT. When nothing above vessel
-// does job control (its process group is orphaned) the host kernel
-// discards the SIGTSTP, as it would for any program, and the guest's job
-// is continued at once.
+// does job control (its parent is not a shell in the same session, so its
+// process group may be orphaned and the host kernel would discard the
+// SIGTSTP), vessel does not stop, and the guest's job is continued at
+// once.
 
 import (
 	"bytes"
 	"io"
 	"os"
 	"os/signal"
-	"runtime"
 	"sync"
 	"syscall"
 
@@ -101,21 +103,50 @@ func (h *hostTerminal) isRaw() bool {
 	return h.raw
 }
 
-// suspend is the kernel's request when Ctrl-Z has stopped a guest job
-// nothing inside can continue (see the top of this file). It returns once
-// vessel runs in the foreground again, with the terminal raw.
+// suspend is the kernel's request when a guest job nothing inside can
+// continue has stopped (Ctrl-Z, or the job stopping itself; see the top of
+// this file). It returns once vessel runs in the foreground again, with
+// the terminal raw, or at once when nothing above vessel could continue
+// it.
 func (h *hostTerminal) suspend() {
 	h.suspendMu.Lock()
 	defer h.suspendMu.Unlock()
+	if !stoppable() {
+		return
+	}
 	h.restore()
 	// SIGTSTP for vessel's process group, as the terminal's own Ctrl-Z
-	// would have sent, and for this thread, so that it stops here, before
-	// going on: a process-directed signal may stop another thread first.
-	runtime.LockOSThread()
+	// would have sent; vessel is continued by the SIGCONT of the shell's
+	// fg or bg. The stop may take a moment to reach the thread that sent
+	// it (another thread may take the signal and begin the group stop),
+	// so this one waits for the SIGCONT rather than trusting that it has
+	// been stopped by the time kill returns; and it sends nothing to
+	// itself besides, which would stop vessel a second time once
+	// continued.
+	cont := make(chan os.Signal, 1)
+	signal.Notify(cont, syscall.SIGCONT)
+	defer signal.Stop(cont)
 	unix.Kill(0, unix.SIGTSTP)
-	unix.Tgkill(unix.Getpid(), unix.Gettid(), unix.SIGTSTP)
-	runtime.UnlockOSThread()
+	<-cont
 	h.makeRaw() // in the background, SIGTTOU stops vessel here until fg
+}
+
+// stoppable reports whether a SIGTSTP would stop vessel and a shell above
+// it could continue it: SIGTSTP is not ignored, and vessel's parent is in
+// another process group of the same session (so vessel's group is not
+// orphaned, or Linux would discard the signal).
+func stoppable() bool {
+	if signal.Ignored(syscall.SIGTSTP) {
+		return false
+	}
+	parent := unix.Getppid()
+	ppg, err := unix.Getpgid(parent)
+	if err != nil || ppg == unix.Getpgrp() {
+		return false
+	}
+	psid, err := unix.Getsid(parent)
+	sid, err2 := unix.Getsid(0)
+	return err == nil && err2 == nil && psid == sid
 }
 
 // watch handles the host's signals while the guest runs: SIGWINCH resizes

@@ -292,6 +292,7 @@ func (k *Kernel) stopLocked(g *ThreadGroup, sig int) {
 	k.signalEvent(g.Pid(), g.Pid(), sig, "stopped")
 	g.stopNotify, g.contNotify = true, false
 	k.notifyParentLocked(g, abi.CLD_STOPPED)
+	k.cfg.Terminal.stoppedLocked(g) // may suspend vessel as a job (tty.go)
 	// Threads asleep interruptibly wake to stop, as Linux's signal_wake_up:
 	// their calls restart once the group is continued (or, for the few
 	// Linux lets fail so, return EINTR).

@@ -76,13 +76,14 @@ type Terminal struct {
 	k *Kernel // set once, by New
 
 	// Guarded by Kernel.mu.
-	sid      int32                 // the session it controls, 0 for none
-	pgrp     int32                 // the foreground process group, 0 for none
-	dropped  map[*ThreadGroup]bool // processes of the session that gave it up (TIOCNOTTY)
-	readers  waitQueue             // tasks waiting for input
-	writers  waitQueue             // tasks waiting for stopped output to restart
-	watching []*epollFile
-	started  bool // the keyboard reader runs
+	sid        int32                 // the session it controls, 0 for none
+	pgrp       int32                 // the foreground process group, 0 for none
+	suspending bool                  // suspendJob is under way
+	dropped    map[*ThreadGroup]bool // processes of the session that gave it up (TIOCNOTTY)
+	readers    waitQueue             // tasks waiting for input
+	writers    waitQueue             // tasks waiting for stopped output to restart
+	watching   []*epollFile
+	started    bool // the keyboard reader runs
 }
 
 // NewTerminal returns a terminal over host with settings t and window size
@@ -277,12 +278,9 @@ func (tm *Terminal) act(ev vfs.TTYEvents) {
 	if k == nil {
 		return
 	}
-	suspend := false
 	k.mu.Lock()
-	pgrp := tm.pgrp
 	for _, sig := range ev.Signals {
-		tm.keyboardSignalLocked(sig)
-		suspend = suspend || sig == abi.SIGTSTP && tm.foregroundStuckLocked()
+		tm.keyboardSignalLocked(sig) // a stop may suspend vessel (stoppedLocked)
 	}
 	if ev.Resized && tm.pgrp != 0 {
 		tm.signalGroupLocked(tm.pgrp, SigInfo{Signo: abi.SIGWINCH, Code: abi.SI_KERNEL}, true)
@@ -294,13 +292,34 @@ func (tm *Terminal) act(ev vfs.TTYEvents) {
 	if ev.Readable {
 		tm.madeRoom() // input may have been discarded (TCFLSH, TCSETSF)
 	}
-	if suspend && tm.suspend != nil {
-		tm.suspend()
-		tm.Resized() // the window may have changed while vessel was stopped
-		k.mu.Lock()
-		tm.signalGroupLocked(pgrp, SigInfo{Signo: abi.SIGCONT, Code: abi.SI_KERNEL}, true)
-		k.mu.Unlock()
+}
+
+// stoppedLocked is told that process g has stopped. When that leaves the
+// terminal's foreground job stopped with nothing in the guest to continue
+// it, vessel suspends itself as a job (the embedder's suspend) and, once
+// continued, continues the job — whatever stopped it: Ctrl-Z, or the job
+// itself (a full-screen program that reads ^Z in raw mode and sends itself
+// SIGTSTP).
+//
+// Preconditions: Kernel.mu is held.
+func (tm *Terminal) stoppedLocked(g *ThreadGroup) {
+	if tm == nil || tm.suspend == nil || tm.suspending || g.Leader.Pgid != tm.pgrp || !tm.foregroundStuckLocked() {
+		return
 	}
+	tm.suspending = true
+	go tm.suspendJob(tm.pgrp)
+}
+
+// suspendJob suspends vessel for the stopped foreground group pgrp, then
+// continues the group.
+func (tm *Terminal) suspendJob(pgrp int32) {
+	tm.suspend()
+	tm.Resized() // the window may have changed while vessel was stopped
+	k := tm.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	tm.suspending = false
+	tm.signalGroupLocked(pgrp, SigInfo{Signo: abi.SIGCONT, Code: abi.SI_KERNEL}, true)
 }
 
 // wakeLocked wakes every reader and writer to look again, and tells the

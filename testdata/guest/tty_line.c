@@ -20,7 +20,10 @@
  * `read: ERRNO` or `ppoll: ERRNO` and exits 1.
  *
  * With the argument "cont", a SIGCONT handler writes "[cont]" on a line of
- * its own, showing the program was continued (the suspend test).
+ * its own, showing the program was continued (the suspend test). With a
+ * further argument "stopself", reading the line "stop" makes it stop its
+ * own process group with SIGTSTP, as a full-screen program does for a ^Z
+ * it reads in raw mode.
  *
  * Ctrl-C kills it (no handler for SIGINT): exit status 130.
  */
@@ -69,6 +72,7 @@ int main(int argc, char **argv)
 		sa.sa_flags = SA_RESTART;
 		sigaction(SIGCONT, &sa, 0);
 	}
+	int stopself = argc > 2 && strcmp(argv[2], "stopself") == 0;
 
 	struct termios t;
 	struct winsize ws;
@@ -124,5 +128,7 @@ int main(int argc, char **argv)
 		}
 		*p = 0;
 		say("got %zd \"%s\"", n, text);
+		if (stopself && n == 5 && memcmp(buf, "stop\n", 5) == 0)
+			kill(0, SIGTSTP);
 	}
 }
