@@ -56,8 +56,9 @@ On a terminal, the program gets a terminal of vessel's own (the host's is
 raw meanwhile, and gets its settings back however vessel ends): echo and
 line editing, Ctrl-C, Ctrl-\ and Ctrl-Z for the foreground process group
 (the first program too), job control for a shell inside the guest, and
-window size changes. Ctrl-Z with no shell inside stops vessel itself, as a
-job; fg continues it.
+window size changes. A job stopped with no shell inside to continue it
+(Ctrl-Z, or a full-screen program stopping itself) stops vessel itself, as
+a job; fg continues it.
 
 The exit status is the program's, or 128+N when signal N killed it;
 126 when PROGRAM cannot be executed, 127 when it does not exist, 2 for

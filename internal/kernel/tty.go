@@ -35,10 +35,11 @@ import (
 // from a shell. (A container's PID 1 would ignore them; vessel's built-in
 // init, under --init, still does.)
 //
-// Ctrl-Z with no shell inside the guest: when the whole foreground group
-// is stopped and orphaned — no process outside it in the session can
-// continue it, so the first process is among the stopped — the kernel
-// calls the suspend function the embedder gave (SetSuspend). cmd/vessel's
+// A stopped job with no shell inside the guest: when the whole foreground
+// group is stopped (by Ctrl-Z, or by itself) and orphaned — no process
+// outside it in the session can continue it, so the first process is
+// among the stopped — the kernel calls the suspend function the embedder
+// gave (SetSuspend), from a goroutine of its own (stoppedLocked). cmd/vessel's
 // restores the host terminal and stops vessel itself with SIGTSTP, the way
 // a job stopped under a shell behaves; when it returns, vessel is back in
 // the foreground and raw mode, and the group gets SIGCONT.
