@@ -64,14 +64,15 @@ func sysRead(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	return readInto(t, a[1], a[2], reader(t, f), f.Stream())
 }
 
-// reader is how read and readv read f: directly, or, for a stream (a
-// terminal, a host pipe), off the virtual CPU, because such a read may wait
-// for input and nothing may hold the CPU while it waits.
+// reader is how read and readv read f: directly, or, for a stream that may
+// wait (a terminal, a host pipe; not /dev/zero), off the virtual CPU,
+// because such a read may wait for input and nothing may hold the CPU
+// while it waits.
 func reader(t *kernel.Task, f *vfs.File) func([]byte) (int, abi.Errno) {
 	if tf, ok := f.Impl().(kernel.TaskFile); ok {
 		return func(b []byte) (int, abi.Errno) { return tf.ReadTask(t, f, b) }
 	}
-	if !f.Stream() {
+	if !f.MayWait() {
 		return f.Read
 	}
 	return func(b []byte) (n int, err abi.Errno) {

@@ -177,6 +177,10 @@ func (d memDevice) Stat(f *File, st *abi.Stat_t) abi.Errno {
 
 func (memDevice) Sync(*File, bool) abi.Errno { return 0 }
 
+// Waitless: a memory device answers at once (random's pool is always
+// ready in vessel, as in Linux once the CRNG is up).
+func (memDevice) Waitless() {}
+
 // CanPoll: of the memory devices only random has a poll operation
 // (drivers/char/random.c's random_fops; urandom's and mem.c's have none),
 // so epoll refuses the others.

@@ -226,6 +226,18 @@ func (f *File) Writable() bool {
 // Stream reports whether the File is a stream (NewStreamFile).
 func (f *File) Stream() bool { return f.stream }
 
+// Waitless is implemented by the kinds of stream whose reads never wait
+// (vessel's memory devices: null, zero, full, random, urandom).
+type Waitless interface{ Waitless() }
+
+// MayWait reports whether a read of the File may wait on something
+// outside vessel (a host pipe or terminal): it is a stream that is not
+// Waitless. The syscall layer reads such files off the virtual CPU.
+func (f *File) MayWait() bool {
+	_, never := f.impl.(Waitless)
+	return f.stream && !never
+}
+
 // LivePather is implemented by kinds of file whose path can change while
 // they are open; LivePath returns the current guest path, or false to fall
 // back to the one the File was made with.
