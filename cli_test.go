@@ -243,6 +243,7 @@ func TestGuestExpected(t *testing.T) {
 		{name: "unix_cmsg"},
 		{name: "preadv"},
 		{name: "sethost"},
+		{name: "compat_linux"},
 	}
 	for _, tc := range cases {
 		name := tc.name

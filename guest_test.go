@@ -180,6 +180,7 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "pollkinds"},
 		{name: "readv"},
 		{name: "fsmisc"},
+		{name: "compat", args: tempDirArg},
 		{name: "magiclinks"},
 		{name: "proc_tree"},
 		{name: "proc_tree", dynamic: true},

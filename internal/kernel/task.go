@@ -99,10 +99,19 @@ type Task struct {
 
 	// set_tid_address and set_robust_list.
 	PdeathSig      int // prctl(PR_SET_PDEATHSIG): sent when the parent process exits
-	KeepCaps       int // prctl(PR_SET_KEEPCAPS), recorded
+	KeepCaps       int // prctl(PR_SET_KEEPCAPS): a setuid away from root keeps the permitted set; cleared by exec
 	ClearChildTID  uint64
 	RobustList     uint64
 	RobustListSize uint64
+
+	// personality(2), capabilities, membarrier(2) registrations and the
+	// I/O priority (task_compat.go, task_ioprio.go). Personality is
+	// written by the task itself; caps and ioctx are guarded by
+	// Kernel.mu; membarrier is shared by the tasks of one address space.
+	Personality uint32
+	caps        capState
+	membarrier  *membarrierState
+	ioctx       *ioContext
 
 	// Scheduling: policy, nice, real-time priority and virtual runtime.
 	// Guarded by Kernel.mu.

@@ -71,6 +71,7 @@ func (t *Task) Clone(args CloneArgs) (int32, abi.Errno) {
 		StartTime: k.Clock(),
 	}
 	c.Creds.Groups = append([]uint32(nil), t.Creds.Groups...)
+	t.cloneCompatLocked(c, f) // personality, capabilities, membarrier, I/O priority (task_compat.go)
 	c.Sched.Task = c
 	k.rq.PlaceNew(&c.Sched, &t.Sched)
 	if f&abi.CLONE_VM != 0 && f&abi.CLONE_VFORK == 0 {

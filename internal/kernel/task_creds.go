@@ -3,8 +3,10 @@ package kernel
 import "vessel/internal/abi"
 
 // Changing credentials: the set*id calls with Linux's rules (kernel/sys.c).
-// vessel has no capability sets: an effective uid of 0 holds CAP_SETUID
-// and CAP_SETGID, as a root process does on Linux. Credentials are the
+// Permission to change ids is an effective uid of 0 (for CAP_SETUID and
+// CAP_SETGID, as a root process holds them); each change of uids then
+// changes the capability sets as Linux's cap_emulate_setxuid and
+// cap_task_fix_setuid do (capsLocked, task_compat.go). Credentials are the
 // thread's own, as on Linux; glibc makes set*id apply to every thread of a
 // process by asking each thread to make the same call.
 
@@ -38,6 +40,7 @@ func (t *Task) SetID(gid bool, id uint32) abi.Errno {
 	}
 	t.k.mu.Lock()
 	defer t.k.mu.Unlock()
+	defer t.capsAroundLocked(gid)()
 	s := t.uids()
 	if gid {
 		s = t.gids()
@@ -61,6 +64,7 @@ func (t *Task) SetID(gid bool, id uint32) abi.Errno {
 func (t *Task) SetREID(gid bool, r, e uint32) abi.Errno {
 	t.k.mu.Lock()
 	defer t.k.mu.Unlock()
+	defer t.capsAroundLocked(gid)()
 	s := t.uids()
 	if gid {
 		s = t.gids()
@@ -93,6 +97,7 @@ func (t *Task) SetREID(gid bool, r, e uint32) abi.Errno {
 func (t *Task) SetRESID(gid bool, r, e, sv uint32) abi.Errno {
 	t.k.mu.Lock()
 	defer t.k.mu.Unlock()
+	defer t.capsAroundLocked(gid)()
 	s := t.uids()
 	if gid {
 		s = t.gids()
@@ -130,6 +135,7 @@ func (t *Task) GetRESID(gid bool) (r, e, s uint32) {
 func (t *Task) SetFSID(gid bool, id uint32) uint32 {
 	t.k.mu.Lock()
 	defer t.k.mu.Unlock()
+	defer t.capsAroundLocked(gid)()
 	s := t.uids()
 	if gid {
 		s = t.gids()
@@ -139,6 +145,20 @@ func (t *Task) SetFSID(gid bool, id uint32) uint32 {
 		*s.fs = id
 	}
 	return old
+}
+
+// capsAroundLocked brings t's capability sets up to date with its uids
+// before a set*id call and returns what does it again after the call, so
+// that the sets follow each call's change of uids (gid calls change
+// none).
+//
+// Preconditions: Kernel.mu is held.
+func (t *Task) capsAroundLocked(gid bool) func() {
+	if gid {
+		return func() {}
+	}
+	t.capsLocked()
+	return func() { t.capsLocked() }
 }
 
 // SetGroups is setgroups(2): EPERM without privilege, EINVAL for more

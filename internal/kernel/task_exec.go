@@ -110,6 +110,7 @@ func (t *Task) ExecAt(dir *vfs.File, p string, flags uint32, argv, envp []string
 		pt.timer.stopLocked()
 		delete(t.tg.posixTimers, id)
 	}
+	t.execCompatLocked() // personality, capabilities, membarrier (task_compat.go)
 	k.mu.Unlock()
 	h := cpu.New(as)
 	if t.Hart != nil {

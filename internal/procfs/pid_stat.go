@@ -248,8 +248,8 @@ func fdSize(maxFD int32) int {
 	return n * 128
 }
 
-// allCaps is the capability set of Linux 6.1 (CAP_LAST_CAP 40). vessel has
-// no capabilities of its own: uid 0 holds them all, as Linux's root does.
+// allCaps is the capability set of Linux 6.1 (CAP_LAST_CAP 40): the
+// bounding set, which vessel has no call to shrink.
 const allCaps = 1<<41 - 1
 
 // genStatus is /proc/PID/status (Linux 6.1's proc_pid_status).
@@ -299,13 +299,10 @@ func genStatus(d *pidDir, c vfs.Caller) ([]byte, abi.Errno) {
 		fmt.Fprintf(&b, "VmData:\t%8d kB\nVmStk:\t%8d kB\nVmExe:\t%8d kB\nVmLib:\t%8d kB\n", kb(l.dataPages), kb(l.stackPages), kb(l.textPages), kb(l.execPages-l.textPages))
 		b.WriteString("VmSwap:\t       0 kB\nHugetlbPages:\t       0 kB\nCoreDumping:\t0\nTHP_enabled:\t1\n")
 	}
-	caps := uint64(0)
-	if cr.EUID == 0 {
-		caps = allCaps
-	}
+	caps := t.Capabilities()
 	fmt.Fprintf(&b, "Threads:\t%d\nSigQ:\t%d/%d\n", p.Threads, p.SigQueued, p.Limits[abi.RLIMIT_SIGPENDING].Cur)
 	fmt.Fprintf(&b, "SigPnd:\t%016x\nShdPnd:\t%016x\nSigBlk:\t%016x\nSigIgn:\t%016x\nSigCgt:\t%016x\n", p.SigPending, p.SigShared, p.SigBlocked, p.SigIgnored, p.SigCaught)
-	fmt.Fprintf(&b, "CapInh:\t%016x\nCapPrm:\t%016x\nCapEff:\t%016x\nCapBnd:\t%016x\nCapAmb:\t%016x\n", 0, caps, caps, uint64(allCaps), 0)
+	fmt.Fprintf(&b, "CapInh:\t%016x\nCapPrm:\t%016x\nCapEff:\t%016x\nCapBnd:\t%016x\nCapAmb:\t%016x\n", caps.Inheritable, caps.Permitted, caps.Effective, uint64(allCaps), 0)
 	// No no_new_privs and no seccomp in vessel; riscv64 has no speculation
 	// controls, which Linux reports as "unknown" and "unsupported".
 	b.WriteString("NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\nSpeculation_Store_Bypass:\tunknown\nSpeculationIndirectBranch:\tunsupported\n")

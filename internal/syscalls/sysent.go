@@ -61,6 +61,11 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_FLOCK:       {"flock", sysFlock, a{fFD, fInt32}, fInt, Full, ""},
 	abi.SYS_IOCTL:       {"ioctl", sysIoctl, a{fFD, fHex, fHex}, fInt, Partial, "terminals: TCGETS/TCSETS* (and termios2), TIOCGWINSZ/TIOCSWINSZ, TIOCSCTTY, TIOCNOTTY, TIOCGPGRP/TIOCSPGRP, TIOCGSID, FIONREAD, TCFLSH, TCXONC, TCSBRK; FIOCLEX, FIONCLEX, FIONBIO"},
 
+	// Ranges of files (sys_compat.go).
+	abi.SYS_FALLOCATE:       {"fallocate", sysFallocate, a{fFD, fHex, fInt, fInt}, fInt, Partial, "host files: the host's; tmpfs: allocation and FALLOC_FL_PUNCH_HOLE as Linux's tmpfs, counted by size (FALLOC_FL_KEEP_SIZE reserves nothing)"},
+	abi.SYS_SYNC_FILE_RANGE: {"sync_file_range", sysSyncFileRange, a{fFD, fInt, fInt, fHex}, fInt, Full, ""},
+	abi.SYS_READAHEAD:       {"readahead", sysReadahead, a{fFD, fInt, fUint}, fInt, Full, "checked; nothing is read ahead"},
+
 	// Pipes and readiness.
 	abi.SYS_PIPE2:           {"pipe2", sysPipe2, a{fPtr, fOpenFlags}, fInt, Partial, "no O_DIRECT (packet) pipes"},
 	abi.SYS_SENDFILE:        {"sendfile", countedBoth(sysSendfile), a{fFD, fFD, fPtr, fUint}, fInt, Full, "through a buffer, not the page cache"},
@@ -131,6 +136,7 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_MUNLOCK:    {"munlock", sysMlock, a{fPtr, fUint}, fInt, Full, ""},
 	abi.SYS_MLOCKALL:   {"mlockall", sysMlockall, a{fHex}, fInt, Full, ""},
 	abi.SYS_MUNLOCKALL: {"munlockall", sysMunlockall, a{}, fInt, Full, ""},
+	abi.SYS_MINCORE:    {"mincore", sysMincore, a{fPtr, fUint, fPtr}, fInt, Partial, "a host file's page is resident once vessel has read it; no rule for files the caller cannot write"},
 
 	abi.SYS_MEMFD_CREATE: {"memfd_create", sysMemfdCreate, a{fPath, fHex}, fFD, Full, "no MFD_HUGETLB"},
 
@@ -164,6 +170,12 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_EXIT:            {"exit", sysExit, a{fInt32}, fNone, Full, ""},
 	abi.SYS_EXIT_GROUP:      {"exit_group", sysExitGroup, a{fInt32}, fNone, Full, ""},
 
+	// Personality, capabilities, robust lists (sys_compat.go).
+	abi.SYS_PERSONALITY:     {"personality", sysPersonality, a{fHex}, fHex, Partial, "kept per thread, inherited and cleared at exec as Linux; the flags change nothing"},
+	abi.SYS_CAPGET:          {"capget", sysCapget, a{fPtr, fPtr}, fInt, Full, "uid 0 holds every capability until capset or a change of ids drops some"},
+	abi.SYS_CAPSET:          {"capset", sysCapset, a{fPtr, fPtr}, fInt, Partial, "the sets are kept per thread and follow set*id; older privilege checks (set*id, scheduling, files) still look at the effective uid"},
+	abi.SYS_GET_ROBUST_LIST: {"get_robust_list", sysGetRobustList, a{fInt32, fPtr, fPtr}, fInt, Partial, "ptrace read access by ids and CAP_SYS_PTRACE; no dumpable flag"},
+
 	// Process life.
 	abi.SYS_CLONE:                  {"clone", sysClone, a{fCloneFlags, fPtr, fPtr, fPtr, fPtr}, fInt, Partial, "no namespaces yet (EINVAL)"},
 	abi.SYS_CLONE3:                 {"clone3", sysClone3, a{fPtr, fUint}, fInt, Partial, "no set_tid, cgroup or namespaces yet (EINVAL)"},
@@ -190,6 +202,9 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_SCHED_YIELD:            {"sched_yield", sysSchedYield, a{}, fInt, Full, ""},
 	abi.SYS_GETCPU:                 {"getcpu", sysGetcpu, a{fPtr, fPtr, fPtr}, fInt, Full, "one virtual CPU, 0, on node 0"},
 	abi.SYS_FUTEX:                  {"futex", sysFutex, a{fPtr, fFutexOp, fUint, fPtr, fPtr, fHex}, fInt, Partial, "no priority-inheritance operations"},
+	abi.SYS_MEMBARRIER:             {"membarrier", sysMembarrier, a{fInt32, fHex, fInt32}, fInt, Partial, "no rseq commands (EINVAL, as without CONFIG_RSEQ); one virtual CPU: nothing to wait for"},
+	abi.SYS_IOPRIO_GET:             {"ioprio_get", sysIoprioGet, a{fInt32, fInt32}, fHex, Full, "kept and reported; vessel's I/O is not ordered by it"},
+	abi.SYS_IOPRIO_SET:             {"ioprio_set", sysIoprioSet, a{fInt32, fInt32, fHex}, fInt, Full, "kept and reported; vessel's I/O is not ordered by it"},
 
 	// Limits and system information.
 	abi.SYS_PRLIMIT64:     {"prlimit64", sysPrlimit64, a{fInt32, fInt32, fPtr, fPtr}, fInt, Full, ""},
@@ -203,6 +218,9 @@ var table = [abi.MaxSyscall]row{
 	abi.SYS_SYSINFO:       {"sysinfo", sysSysinfo, a{fPtr}, fInt, Partial, "memory figures are nominal"},
 	abi.SYS_GETRANDOM:     {"getrandom", sysGetrandom, a{fPtr, fUint, fHex}, fInt, Full, ""},
 	abi.SYS_RISCV_HWPROBE: {"riscv_hwprobe", sysRiscvHwprobe, a{fPtr, fUint, fUint, fPtr, fHex}, fInt, Full, "reports IMA, F, D and C only"},
+
+	// The instruction cache (sys_compat.go).
+	abi.SYS_RISCV_FLUSH_ICACHE: {"riscv_flush_icache", sysRiscvFlushIcache, a{fPtr, fPtr, fHex}, fInt, Full, "drops the decoded code its address space's harts share"},
 
 	// Time.
 	abi.SYS_CLOCK_GETTIME:   {"clock_gettime", sysClockGettime, a{fClock, fPtr}, fInt, Full, ""},
