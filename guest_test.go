@@ -180,6 +180,7 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "pollkinds"},
 		{name: "readv"},
 		{name: "fsmisc"},
+		{name: "churn"},
 		{name: "compat", args: tempDirArg},
 		{name: "magiclinks"},
 		{name: "proc_tree"},
