@@ -131,6 +131,7 @@ func (t *Task) Clone(args CloneArgs) (int32, abi.Errno) {
 		if parent != nil {
 			parent.children = append(parent.children, c.tg)
 		}
+		k.terminalForkLocked(t.tg, c.tg)
 	}
 	if f&abi.CLONE_CHILD_CLEARTID != 0 {
 		c.ClearChildTID = args.ChildTID

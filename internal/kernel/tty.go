@@ -172,6 +172,18 @@ func (k *Kernel) cttyLocked(g *ThreadGroup) *Terminal {
 	return tm
 }
 
+// terminalForkLocked is the terminal's part of a fork of process g into
+// c: the controlling terminal is the process's (Linux's signal->tty,
+// copied by copy_signal), so a process made by one that gave its terminal
+// up (TIOCNOTTY) has none either.
+//
+// Preconditions: Kernel.mu is held.
+func (k *Kernel) terminalForkLocked(g, c *ThreadGroup) {
+	if tm := k.cfg.Terminal; tm != nil && tm.dropped[g] {
+		tm.dropped[c] = true
+	}
+}
+
 // terminalExitLocked is the terminal's part of g's exit (Linux's
 // disassociate_ctty(1)): a session leader's exit takes the terminal from
 // its session, with SIGHUP for the foreground group; the first process's

@@ -18,7 +18,8 @@
  *     tcgetpgrp is ENOTTY, and TIOCSCTTY is EPERM, since the terminal
  *     belongs to the shell's session.
  *  5. TIOCNOTTY in a process that does not lead the session: the process
- *     gives up its terminal (tcgetpgrp then is ENOTTY); the shell keeps it.
+ *     gives up its terminal (tcgetpgrp then is ENOTTY), and so does a child
+ *     it forks afterwards; the shell keeps it.
  *
  * Every line is written with write(2). The test compares the output, with
  * the terminal's "^Z" echo left out, with the expected output below, which
@@ -49,6 +50,7 @@
  *   new session: tcgetpgrp ENOTTY, TIOCSCTTY EPERM
  *   session exited 0
  *   TIOCNOTTY: ok, then tcgetpgrp ENOTTY
+ *   its child: tcgetpgrp ENOTTY
  *   notty exited 0
  *   shell still foreground: yes
  */
@@ -220,6 +222,15 @@ int main(void)
 		int r = ioctl(0, TIOCNOTTY);
 		int e = tcgetpgrp(0) < 0 ? errno : 0;
 		say("TIOCNOTTY: %s, then tcgetpgrp %s", r == 0 ? "ok" : errname(errno), e ? errname(e) : "ok");
+		/* A child made after that has no terminal either: the
+		 * controlling terminal is the process's, copied by fork. */
+		pid_t g = fork();
+		if (g == 0) {
+			int ge = tcgetpgrp(0) < 0 ? errno : 0;
+			say("its child: tcgetpgrp %s", ge ? errname(ge) : "ok");
+			_exit(0);
+		}
+		waitpid(g, NULL, 0);
 		_exit(0);
 	}
 	report("notty", c);
