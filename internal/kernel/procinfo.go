@@ -83,6 +83,7 @@ type ProcInfo struct {
 	Sigreturn uint64           // the address of vessel's signal trampoline page (Linux's vDSO); 0 if none
 	Args      []string         // argv at exec
 	Envs      []string         // the environment at exec
+	Auxv      []byte           // the auxiliary vector at exec, as 64-bit little-endian pairs
 	Umask     uint32
 	HasFS     bool // the task still has its fs context (Umask is valid)
 }
@@ -168,6 +169,7 @@ func (t *Task) ProcInfo() ProcInfo {
 		Sigreturn:  t.sigreturn,
 		Args:       t.Args,
 		Envs:       t.Envs,
+		Auxv:       t.Auxv,
 	}
 	p.Creds.Groups = slices.Clone(t.Creds.Groups)
 	if g.stopping.Load() {

@@ -74,6 +74,7 @@ type Task struct {
 	FS   *vfs.Context
 	Sig  *SigHandlers
 	Envs []string // the environment the program was started with (for /proc/PID/environ)
+	Auxv []byte   // the auxiliary vector as the program got it, AT_NULL last, in memory order (for /proc/PID/auxv)
 	Args []string // argv, for /proc/PID/cmdline
 
 	// Signal state. SigMask is written by the task itself under

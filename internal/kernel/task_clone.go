@@ -64,6 +64,7 @@ func (t *Task) Clone(args CloneArgs) (int32, abi.Errno) {
 		Exe:       t.Exe,
 		Args:      t.Args,
 		Envs:      t.Envs,
+		Auxv:      t.Auxv,
 		SigMask:   t.SigMask,
 		sigreturn: t.sigreturn,
 		AltStack:  t.AltStack,

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"crypto/rand"
+	"encoding/binary"
 	"io"
 	"path"
 	"runtime"
@@ -124,6 +125,7 @@ func (t *Task) ExecAt(dir *vfs.File, p string, flags uint32, argv, envp []string
 	t.Comm = comm(p)
 	t.Args = append([]string(nil), argv...)
 	t.Envs = append([]string(nil), envp...)
+	t.Auxv = auxvBytes(img.Auxv)
 	t.ClearChildTID = 0
 	t.sigreturn = tramp
 	t.AltStack = AltStack{}
@@ -305,6 +307,17 @@ func (t *Task) SysrootPath(p string) string {
 		return sr + p
 	}
 	return p
+}
+
+// auxvBytes is the auxiliary vector as it lies on the initial stack: a
+// 64-bit little-endian type and value per entry.
+func auxvBytes(auxv []loader.Aux) []byte {
+	b := make([]byte, 0, len(auxv)*16)
+	for _, a := range auxv {
+		b = binary.LittleEndian.AppendUint64(b, a.Type)
+		b = binary.LittleEndian.AppendUint64(b, a.Val)
+	}
+	return b
 }
 
 // execFile adapts an open file to what the loader and mm read from.

@@ -26,7 +26,7 @@
 // Who reads matters in three places, all through the vfs.Caller: the
 // text of /proc/self and /proc/thread-self (the caller's pid and tid when
 // it is a *kernel.Task; ENOENT for anyone else), ptrace_may_access for the
-// private files (environ, maps, smaps_rollup, io, fd/, fdinfo/N and the
+// private files (environ, auxv, maps, smaps_rollup, io, fd/, fdinfo/N and the
 // links: the caller's own process, uid 0, or a caller whose filesystem
 // ids are the target's real, effective and saved ids; EACCES otherwise),
 // and writes to comm (a thread of the same process only; EINVAL for

@@ -130,6 +130,7 @@ func init() {
 		both(pidEntry{name: "fd", mode: abi.S_IFDIR | 0o500, dir: func(d *pidDir, a attr) vfs.DirNode { return &fdDir{attr: a, d: d} }}),
 		both(pidEntry{name: "fdinfo", mode: abi.S_IFDIR | 0o555, dir: func(d *pidDir, a attr) vfs.DirNode { return &fdDir{attr: a, d: d, info: true} }}),
 		private(reg("environ", 0o400, genEnviron)),
+		private(reg("auxv", 0o400, genAuxv)),
 		reg("status", 0o444, genStatus),
 		reg("limits", 0o444, genLimits),
 		reg("sched", 0o444, genSched),

@@ -332,6 +332,17 @@ func genEnviron(d *pidDir, c vfs.Caller) ([]byte, abi.Errno) {
 	return nulJoin(p.Envs), 0
 }
 
+// genAuxv is /proc/PID/auxv: the auxiliary vector the program was started
+// with, as pairs of 64-bit words, AT_NULL last; empty for a process that
+// has exited (Linux's proc_pid_auxv of a task without an mm).
+func genAuxv(d *pidDir, c vfs.Caller) ([]byte, abi.Errno) {
+	p, e := d.snapshot()
+	if e != 0 || p.MM == nil {
+		return nil, e
+	}
+	return p.Auxv, 0
+}
+
 func nulJoin(ss []string) []byte {
 	var b []byte
 	for _, s := range ss {

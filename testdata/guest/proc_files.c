@@ -1,7 +1,7 @@
 /*
  * proc_files.c — the caller's own /proc/self: its descriptors as links and
  * fdinfo, reopening a file through /proc/self/fd/N, cwd, root, exe,
- * cmdline, maps and /proc/uptime.
+ * cmdline, maps, auxv and /proc/uptime.
  *
  * Usage: proc_files DIR — DIR an empty scratch directory. Exits 0; 1 when
  * a call fails, 2 without DIR.
@@ -18,14 +18,19 @@
  *   5. After chdir(DIR), /proc/self/cwd reads DIR and /proc/self/cwd/f
  *      opens the file; /proc/self/root reads "/".
  *   6. /proc/uptime holds two non-negative numbers.
+ *   7. The headings of /proc/sysvipc/{shm,msg,sem}.
+ *   8. /proc/self/auxv ends with AT_NULL and holds what getauxval gives
+ *      for the entries both Linux and vessel write.
  * Leaves DIR empty.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 static const char *yesno(int b) { return b ? "yes" : "no"; }
@@ -245,5 +250,26 @@ int main(int argc, char **argv)
 		if (t)
 			fclose(t);
 	}
+
+	/* 8. the auxiliary vector */
+	uint64_t av[2 * 64];
+	int a = open("/proc/self/auxv", O_RDONLY);
+	ssize_t an = a >= 0 ? read(a, av, sizeof av) : -1;
+	if (a >= 0)
+		close(a);
+	int pairs = an > 0 ? (int)(an / 16) : 0;
+	int nulllast = pairs > 0 && an % 16 == 0 && av[2 * (pairs - 1)] == AT_NULL;
+	static const unsigned long types[] = {AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_ENTRY, AT_UID, AT_EUID,
+					      AT_GID, AT_EGID, AT_RANDOM, AT_EXECFN, AT_HWCAP, AT_CLKTCK, AT_SECURE};
+	int match = 1;
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+		uint64_t v = 0;
+		for (int j = 0; j < pairs; j++)
+			if (av[2 * j] == types[i])
+				v = av[2 * j + 1];
+		if (v != getauxval(types[i]))
+			match = 0;
+	}
+	printf("/proc/self/auxv: AT_NULL last: %s, matches getauxval: %s\n", yesno(nulllast), yesno(match));
 	return 0;
 }
