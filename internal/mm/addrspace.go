@@ -124,7 +124,42 @@ func (as *AddressSpace) Stats() Stats {
 	}
 	s.ResidentPages = as.pt.pages()
 	s.MinorFaults = as.minflt
+	for i := range as.vmas {
+		v := &as.vmas[i]
+		if v.obj == nil || v.obj.pages == nil {
+			continue
+		}
+		if n := as.indexedPagesLocked(v); v.obj.mem != nil || v.obj.file == nil {
+			s.ShmemPages += n
+		} else {
+			s.FilePages += n
+		}
+	}
 	return s
+}
+
+// indexedPagesLocked counts the pages of v that its page table maps to the
+// frame its object's index keeps for them (not a private copy). It looks
+// at each leaf table once, so a sparse mapping costs little.
+//
+// Preconditions: as.mu is held; v has an object with a page index.
+func (as *AddressSpace) indexedPagesLocked(v *vma) uint64 {
+	idx := v.obj.pages
+	idx.mu.Lock()
+	defer idx.mu.Unlock()
+	var n uint64
+	for a := v.start; a < v.end; {
+		next := min((a|(1<<shift2-1))+1, v.end) // the next leaf's first page
+		if l, _ := as.pt.lookup(a); l != nil {
+			for ; a < next; a += pageSize {
+				if f := l.frames[a>>leafShift&ptMask]; f != nil && idx.frames[v.objOff(a)>>pageShift] == f {
+					n++
+				}
+			}
+		}
+		a = next
+	}
+	return n
 }
 
 // userRange reports whether [addr, addr+n) lies below MaxAddr.

@@ -100,6 +100,12 @@ type Region struct {
 type Stats struct {
 	VirtualBytes  uint64 // sum of VMA lengths
 	ResidentPages uint64 // pages materialised
+	// Of those, the pages that map a file's page in the page cache
+	// (FilePages) or a page of shared memory: a tmpfs file, a memfd,
+	// System V or MAP_SHARED|MAP_ANONYMOUS memory (ShmemPages), as
+	// Linux's RssFile and RssShmem; the rest are anonymous, copies
+	// made on a private write among them.
+	FilePages, ShmemPages uint64
 	MinorFaults   uint64 // first touches and copy-on-write copies
 }
 

@@ -40,9 +40,8 @@
 // shows for an idle system or a reader without ptrace access, and the
 // function that renders it says so: the load averages; I/O counters
 // (/proc/PID/io); major faults, run-queue wait (schedstat); the
-// initial stack pointer and the argument and environment bounds of stat;
-// statm's resident shared pages. Lines whose value vessel cannot know
-// (status's VmPeak, VmHWM and resident pages by kind; smaps_rollup's
+// initial stack pointer and the argument and environment bounds of stat.
+// Lines whose value vessel cannot know (status's VmPeak and VmHWM; smaps_rollup's
 // proportional and clean/dirty sizes; sched's load averages) are left out
 // rather than invented.
 //

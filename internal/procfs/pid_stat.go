@@ -84,7 +84,7 @@ type layout struct {
 	startBrk                                    uint64
 	totalPages, textPages, execPages, dataPages uint64
 	stackPages                                  uint64
-	residentPages                               uint64
+	residentPages, filePages, shmemPages        uint64
 }
 
 // isExe reports whether mapping r is of the executable exe (mapped under
@@ -104,7 +104,7 @@ func layoutOf(p *kernel.ProcInfo) layout {
 	l.regions = p.MM.Regions()
 	st := p.MM.Stats()
 	l.totalPages = st.VirtualBytes / abi.PageSize
-	l.residentPages = st.ResidentPages
+	l.residentPages, l.filePages, l.shmemPages = st.ResidentPages, st.FilePages, st.ShmemPages
 	var exeEnd uint64
 	for i := range l.regions {
 		r := &l.regions[i]
@@ -213,8 +213,8 @@ func genStat(d *pidDir, c vfs.Caller) ([]byte, abi.Errno) {
 
 // genStatm is /proc/PID/statm, in pages: size, resident, shared, text,
 // lib (always 0), data (data and stack), dt (always 0). shared counts
-// file and shared-memory pages that are resident; vessel's address space
-// does not count its resident pages by kind, so it shows 0 there.
+// the resident pages that map a file's page or shared memory (Linux's
+// RssFile + RssShmem).
 func genStatm(d *pidDir, c vfs.Caller) ([]byte, abi.Errno) {
 	p, e := d.snapshot()
 	if e != 0 {
@@ -224,7 +224,7 @@ func genStatm(d *pidDir, c vfs.Caller) ([]byte, abi.Errno) {
 		return []byte("0 0 0 0 0 0 0\n"), 0
 	}
 	l := layoutOf(&p)
-	return fmt.Appendf(nil, "%d %d 0 %d 0 %d 0\n", l.totalPages, l.residentPages, l.textPages, l.dataPages+l.stackPages), 0
+	return fmt.Appendf(nil, "%d %d %d %d 0 %d 0\n", l.totalPages, l.residentPages, l.filePages+l.shmemPages, l.textPages, l.dataPages+l.stackPages), 0
 }
 
 // escapeName escapes a task name as status shows it: a newline as \n, a
@@ -290,12 +290,12 @@ func genStatus(d *pidDir, c vfs.Caller) ([]byte, abi.Errno) {
 	if p.MM != nil {
 		l := layoutOf(&p)
 		kb := func(pages uint64) uint64 { return pages * abi.PageSize / 1024 }
-		// VmPeak, VmHWM, RssAnon, RssFile, RssShmem and VmPTE are left out:
-		// vessel's address space keeps no high-water marks, does not count
-		// resident pages by kind, and its page tables are not guest
+		// VmPeak, VmHWM and VmPTE are left out: vessel's address space
+		// keeps no high-water marks, and its page tables are not guest
 		// memory. VmLck and VmPin are 0: nothing is locked or pinned;
 		// VmSwap 0: there is no swap.
 		fmt.Fprintf(&b, "VmSize:\t%8d kB\nVmLck:\t%8d kB\nVmPin:\t%8d kB\nVmRSS:\t%8d kB\n", kb(l.totalPages), 0, 0, kb(l.residentPages))
+		fmt.Fprintf(&b, "RssAnon:\t%8d kB\nRssFile:\t%8d kB\nRssShmem:\t%8d kB\n", kb(l.residentPages-l.filePages-l.shmemPages), kb(l.filePages), kb(l.shmemPages))
 		fmt.Fprintf(&b, "VmData:\t%8d kB\nVmStk:\t%8d kB\nVmExe:\t%8d kB\nVmLib:\t%8d kB\n", kb(l.dataPages), kb(l.stackPages), kb(l.textPages), kb(l.execPages-l.textPages))
 		b.WriteString("VmSwap:\t       0 kB\nHugetlbPages:\t       0 kB\nCoreDumping:\t0\nTHP_enabled:\t1\n")
 	}

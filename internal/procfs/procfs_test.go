@@ -181,7 +181,7 @@ var (
 	// start_data, end_data, start_brk.
 	statMasked = []int{10, 11, 14, 15, 16, 17, 22, 23, 24, 26, 27, 45, 46, 47}
 	// status lines whose values are sizes or involuntary switches.
-	statusMasked = regexp.MustCompile(`(?m)^(Vm\w+|nonvoluntary_ctxt_switches):(\s+)\d+`)
+	statusMasked = regexp.MustCompile(`(?m)^(Vm\w+|Rss\w+|nonvoluntary_ctxt_switches):(\s+)\d+`)
 	// sched lines of times and switch counts.
 	schedMasked = regexp.MustCompile(`(?m)^(se\.vruntime|se\.sum_exec_runtime|nr_switches|nr_involuntary_switches)(\s+:\s+)[\d.]+`)
 	// maps: addresses, offsets, device and inode of each line.

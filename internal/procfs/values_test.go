@@ -116,6 +116,14 @@ func TestRealValues(t *testing.T) {
 			if got := statusValue(t, status, "VmRSS") / 4; got != mst.ResidentPages {
 				t.Errorf("VmRSS: got %d pages, want %d", got, mst.ResidentPages)
 			}
+			anon, file, shmem := statusValue(t, status, "RssAnon")/4, statusValue(t, status, "RssFile")/4, statusValue(t, status, "RssShmem")/4
+			if anon+file+shmem != mst.ResidentPages || file != mst.FilePages || shmem != mst.ShmemPages {
+				t.Errorf("RssAnon, RssFile, RssShmem: %d, %d, %d pages, want %d in all, %d of a file, %d shared memory",
+					anon, file, shmem, mst.ResidentPages, mst.FilePages, mst.ShmemPages)
+			}
+			if got, want := atou(t, sm[2]), mst.FilePages+mst.ShmemPages; got != want {
+				t.Errorf("statm shared: got %d, want %d", got, want)
+			}
 			if got := statusValue(t, status, "voluntary_ctxt_switches"); got != info.Thread.VolSwitches {
 				t.Errorf("voluntary_ctxt_switches: got %d, want %d", got, info.Thread.VolSwitches)
 			}
