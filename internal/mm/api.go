@@ -106,7 +106,7 @@ type Stats struct {
 	// Linux's RssFile and RssShmem; the rest are anonymous, copies
 	// made on a private write among them.
 	FilePages, ShmemPages uint64
-	MinorFaults   uint64 // first touches and copy-on-write copies
+	MinorFaults           uint64 // first touches and copy-on-write copies
 }
 
 // MinAddr is the lowest address a mapping may occupy, Linux's
