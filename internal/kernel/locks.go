@@ -131,8 +131,12 @@ func (k *Kernel) removeOwnerLocked(il *inodeLocks, owner any) {
 }
 
 // fdClosed is the descriptor tables' close hook: a process that closes a
-// descriptor of a file loses its POSIX locks on that file (filp_close).
+// descriptor of a file loses its POSIX locks on that file (filp_close),
+// and of a message queue its notification (mqueue_flush_file).
 func (k *Kernel) fdClosed(t *vfs.FDTable, f *vfs.File) {
+	if mf, ok := f.Impl().(*mqFile); ok {
+		mf.closedBy(t)
+	}
 	if k.locks.posix.Load() == 0 {
 		return
 	}

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -254,10 +255,27 @@ func (t *Task) MQNotify(f *vfs.File, notify, signo int, value uint64, register b
 	return mf.q.SetNotify(&ipc.MQNotify{Notify: notify, Signo: signo, Value: value, Pid: t.Tgid, Owner: t.tg})
 }
 
+// closedBy is told that a descriptor of the queue was closed in
+// descriptor table t: the registered process loses its notification if
+// it is the one closing, as with Linux's mqueue_flush_file, on every
+// close (of a duplicate too, and at exec of mq_open's close-on-exec
+// descriptors). The closer is taken to be the registrant when one of its
+// threads uses t.
+func (mf *mqFile) closedBy(t *vfs.FDTable) {
+	k := mf.k
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	n := mf.q.Notification()
+	if n == nil {
+		return
+	}
+	if g, ok := n.Owner.(*ThreadGroup); ok && slices.ContainsFunc(g.threads, func(x *Task) bool { return x.FDs == t }) {
+		mf.q.ClearNotify(g)
+	}
+}
+
 // dropDeadOwnerLocked removes the registration of a process that has
-// exited. Linux removes it when the process closes a descriptor of the
-// queue; vessel's files have no per-close hook, so a dead registrant is
-// noticed here instead.
+// exited, in case its descriptors went without a close (closedBy).
 //
 // Preconditions: Kernel.mu is held.
 func (mf *mqFile) dropDeadOwnerLocked() {

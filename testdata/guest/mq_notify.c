@@ -17,6 +17,8 @@
  *   a message: signals 2; status: NOTIFY 0 SIGNO 0 pid 0
  *   a child's message: signals 3, from the child yes
  *   a registration dies with its process: the parent registers: 0
+ *   closing a duplicate: status: NOTIFY 0 SIGNO 0 pid 0
+ *   a child closing one: status: NOTIFY 0 SIGNO 10 pid ours yes
  *   sigev_notify 99: -1 EINVAL
  *   SIGEV_SIGNAL with signal 65: -1 EINVAL
  *   not a queue: -1 EBADF
@@ -174,6 +176,22 @@ int main(void)
 	waitpid(c, &st, 0);
 	r = reg(SIGEV_SIGNAL, SIGUSR1);
 	printf("a registration dies with its process: the parent registers: %d\n", r);
+	/* Any close of a descriptor of the queue by the registered process
+	 * drops its registration (Linux's mqueue_flush_file), a duplicate's
+	 * too, and so does the close-on-exec of mq_open's descriptors. */
+	close(dup(q));
+	printf("closing a duplicate: ");
+	status();
+	reg(SIGEV_SIGNAL, SIGUSR1);
+	fflush(stdout);
+	c = fork();
+	if (c == 0) {
+		close(dup(q));
+		_exit(0);
+	}
+	waitpid(c, &st, 0);
+	printf("a child closing one: ");
+	status();
 	mq_notify(q, NULL);
 
 	errno = 0;
