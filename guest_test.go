@@ -181,6 +181,7 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "readv"},
 		{name: "fsmisc"},
 		{name: "churn"},
+		{name: "rlimit"},
 		{name: "compat", args: tempDirArg},
 		{name: "magiclinks"},
 		{name: "proc_tree"},

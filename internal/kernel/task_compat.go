@@ -27,7 +27,8 @@ const (
 
 // cloneCompatLocked gives c, the new task t's clone makes with flags f,
 // what Linux's copy_process gives it of this file's state and of the I/O
-// priority: the personality and the capability sets are copied (a thread
+// priority: the personality, the capability sets and the keep-capabilities
+// flag are copied (a thread
 // shares its creator's credentials, a process gets a copy: the same
 // values); the membarrier registrations are the address space's, shared
 // with CLONE_VM and copied by a fork's copy of the address space (dup_mm
@@ -38,6 +39,7 @@ const (
 func (t *Task) cloneCompatLocked(c *Task, f uint64) {
 	c.Personality = t.Personality
 	c.caps = *t.capsLocked()
+	c.KeepCaps = t.KeepCaps // a securebit of the credentials, copied with them
 	if f&abi.CLONE_VM != 0 {
 		c.membarrier = t.membarrier
 	} else {

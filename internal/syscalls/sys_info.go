@@ -116,42 +116,31 @@ func sysRiscvHwprobe(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	return 0, 0
 }
 
-// prlimit64(2) on the calling process (pid 0 or its own pid).
+// prlimit64(2): pid 0 is the caller (see kernel.Task.Prlimit).
 func sysPrlimit64(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	pid, res, newp, oldp := int32(a[0]), a[1], a[2], a[3]
-	if pid != 0 && pid != t.Tgid {
-		if t.Kernel().Task(pid) == nil {
-			return 0, abi.ESRCH
-		}
-		return 0, abi.EPERM
-	}
 	if res >= abi.RLIM_NLIMITS {
 		return 0, abi.EINVAL
 	}
-	var nl abi.Rlimit
+	var set *abi.Rlimit
 	if newp != 0 {
 		var b [16]byte
 		if err := t.MM.CopyIn(newp, b[:]); err != 0 {
 			return 0, err
 		}
-		nl = abi.Rlimit{Cur: le.Uint64(b[0:]), Max: le.Uint64(b[8:])}
-		if nl.Cur > nl.Max {
-			return 0, abi.EINVAL
-		}
-		if nl.Max > t.Limits[res].Max && t.Creds.EUID != 0 {
-			return 0, abi.EPERM
-		}
+		set = &abi.Rlimit{Cur: le.Uint64(b[0:]), Max: le.Uint64(b[8:])}
+	}
+	old, err := t.Prlimit(pid, int(res), set)
+	if err != 0 {
+		return 0, err
 	}
 	if oldp != 0 {
 		var b [16]byte
-		le.PutUint64(b[0:], t.Limits[res].Cur)
-		le.PutUint64(b[8:], t.Limits[res].Max)
+		le.PutUint64(b[0:], old.Cur)
+		le.PutUint64(b[8:], old.Max)
 		if err := t.MM.CopyOut(oldp, b[:]); err != 0 {
 			return 0, err
 		}
-	}
-	if newp != 0 {
-		t.Limits[res] = nl
 	}
 	return 0, 0
 }
