@@ -376,3 +376,68 @@ func (t *Task) Tee(in, out *vfs.File, n int, nonblock bool) (int, abi.Errno) {
 	k.mu.Unlock()
 	return oe.WriteTask(t, out, buf)
 }
+
+// SpliceFrom is splice(2) out of pipe in: up to n bytes at the front of the
+// pipe are handed to write, and only those write takes leave the pipe,
+// the rest staying for the next read, as Linux's splice leaves in the
+// pipe what a full socket did not take. It waits for data as a read does
+// (EAGAIN instead with nonblock or an O_NONBLOCK in) and returns 0 at end
+// of file. write runs without Kernel.mu and may wait. A reader that takes
+// bytes from the pipe while write waits (another process splicing or
+// reading the same pipe) makes the bytes written count against what is
+// left; Linux would hold such a reader off until the splice is done.
+func (t *Task) SpliceFrom(in *vfs.File, n int, nonblock bool, write func([]byte) (int, abi.Errno)) (int, abi.Errno) {
+	ie, ok := in.Impl().(*pipeEnd)
+	if !ok || !ie.reads() {
+		return 0, abi.EBADF
+	}
+	if n <= 0 {
+		return 0, 0
+	}
+	p := ie.p
+	k := p.k
+	k.mu.Lock()
+	for p.n == 0 {
+		if p.writers == 0 {
+			k.mu.Unlock()
+			return 0, 0
+		}
+		if nonblock || in.Flags()&abi.O_NONBLOCK != 0 {
+			k.mu.Unlock()
+			return 0, abi.EAGAIN
+		}
+		switch t.sleepLocked(&p.rq, zeroTime) {
+		case interrupted:
+			k.mu.Unlock()
+			return 0, abi.EINTR
+		case signalled:
+			k.mu.Unlock()
+			return 0, ERESTARTSYS
+		}
+	}
+	buf := make([]byte, min(n, p.n))
+	c := copy(buf, p.ring[p.head:min(p.head+len(buf), len(p.ring))])
+	copy(buf[c:], p.ring)
+	k.mu.Unlock()
+	w, err := write(buf)
+	if w > 0 {
+		k.mu.Lock()
+		p.discard(w)
+		k.wakeAllLocked(&p.wq)
+		p.notifyLocked()
+		k.mu.Unlock()
+	}
+	return w, err
+}
+
+// discard drops up to n bytes from the front of the ring.
+//
+// Preconditions: Kernel.mu is held.
+func (p *pipe) discard(n int) {
+	n = min(n, p.n)
+	p.head = (p.head + n) % max(len(p.ring), 1)
+	p.n -= n
+	if p.n == 0 {
+		p.head = 0
+	}
+}

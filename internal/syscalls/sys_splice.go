@@ -103,9 +103,19 @@ func writeAll(t *kernel.Task, out *vfs.File, b []byte, off *int64) (int, abi.Err
 // (at *outOff when not nil), one read and write at a time, stopping at end
 // of file, a short write, or after one step when in is a stream that
 // returned something. An error after bytes moved is dropped. Bytes read
-// but not written go back to a positioned input; from a stream they are
-// lost (Linux leaves them in the pipe).
-func transfer(t *kernel.Task, in, out *vfs.File, inOff, outOff *int64, count uint64) (uint64, abi.Errno) {
+// but not written go back to a positioned input, and stay in a pipe (they
+// are lost from another stream, which cannot take them back). nonblock
+// (splice's SPLICE_F_NONBLOCK) makes a pipe input's wait for data EAGAIN.
+func transfer(t *kernel.Task, in, out *vfs.File, inOff, outOff *int64, count uint64, nonblock bool) (uint64, abi.Errno) {
+	if inOff == nil && kernel.IsPipe(in) {
+		n, e := t.SpliceFrom(in, int(min(count, spliceChunk)), nonblock, func(b []byte) (int, abi.Errno) {
+			return writeAll(t, out, b, outOff)
+		})
+		if n > 0 {
+			return uint64(n), 0
+		}
+		return 0, e
+	}
 	read := reader(t, in)
 	var done uint64
 	for done < count {
@@ -163,7 +173,7 @@ func sysSendfile(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	if err != 0 {
 		return 0, err
 	}
-	n, err := transfer(t, in, out, inOff, nil, min(a[3], maxRW))
+	n, err := transfer(t, in, out, inOff, nil, min(a[3], maxRW), false)
 	if err != 0 {
 		return 0, err
 	}
@@ -192,13 +202,13 @@ func sysSplice(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	if out.Flags()&abi.O_APPEND != 0 && !outPipe {
 		return 0, abi.EINVAL
 	}
-	return transferAt(t, in, out, &offsetArg{addr: a[1]}, &offsetArg{addr: a[3]}, min(a[4], maxRW), nil)
+	return transferAt(t, in, out, &offsetArg{addr: a[1]}, &offsetArg{addr: a[3]}, min(a[4], maxRW), nil, a[5]&spliceNonblock != 0)
 }
 
 // transferAt is transfer with the offsets of splice and copy_file_range,
 // loaded before and stored after; positions, when not nil, stand for NULL
 // offsets with the files' own (copy_file_range), which are then advanced.
-func transferAt(t *kernel.Task, in, out *vfs.File, io, oo *offsetArg, count uint64, positions *[2]int64) (uint64, abi.Errno) {
+func transferAt(t *kernel.Task, in, out *vfs.File, io, oo *offsetArg, count uint64, positions *[2]int64, nonblock bool) (uint64, abi.Errno) {
 	inOff, err := io.load(t)
 	if err != 0 {
 		return 0, err
@@ -215,7 +225,7 @@ func transferAt(t *kernel.Task, in, out *vfs.File, io, oo *offsetArg, count uint
 			outOff = &positions[1]
 		}
 	}
-	n, err := transfer(t, in, out, inOff, outOff, count)
+	n, err := transfer(t, in, out, inOff, outOff, count, nonblock)
 	if err != 0 {
 		return 0, err
 	}
@@ -294,7 +304,7 @@ func sysCopyFileRange(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	if ist.Dev == ost.Dev && ist.Ino == ost.Ino && uint64(inOff) < uint64(outOff)+count && uint64(outOff) < uint64(inOff)+count {
 		return 0, abi.EINVAL
 	}
-	n, err := transferAt(t, in, out, &io, &oo, count, &pos)
+	n, err := transferAt(t, in, out, &io, &oo, count, &pos, false)
 	if err != 0 {
 		return 0, err
 	}

@@ -1,12 +1,18 @@
 // sendfile, splice, tee and copy_file_range: bytes moved between files and
-// pipes, offsets honoured and advanced, and Linux's errors.
+// pipes, offsets honoured and advanced, and Linux's errors; a splice from a
+// pipe into a socket that takes only part of it leaves the rest in the
+// pipe.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 static void show(const char *what, ssize_t n) {
@@ -20,6 +26,43 @@ static void drain(const char *what, int fd) {
 	char buf[256];
 	ssize_t n = read(fd, buf, sizeof buf);
 	printf("%s: %.*s\n", what, (int)(n < 0 ? 0 : n), buf);
+}
+
+/* full_socket splices a pipe into a TCP socket whose peer has room for
+ * part of it (the sizes differ between kernels): what the socket does not
+ * take stays in the pipe. */
+static void full_socket(void) {
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t al = sizeof a;
+	bind(l, (void *)&a, sizeof a);
+	listen(l, 1);
+	getsockname(l, (void *)&a, &al);
+	int c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	connect(c, (void *)&a, sizeof a);
+	int r = accept4(l, NULL, NULL, SOCK_NONBLOCK);
+	static unsigned char big[1 << 16];
+	while (write(c, big, sizeof big) > 0) /* fill the path */
+		;
+	ssize_t room = read(r, big, 30000);
+	int p[2];
+	pipe2(p, O_NONBLOCK);
+	for (int i = 0; i < (int)sizeof big; i++)
+		big[i] = (unsigned char)(i * 7 + 1);
+	write(p[1], big, sizeof big);
+	long moved = 0;
+	ssize_t n;
+	while ((n = splice(p[0], NULL, c, NULL, sizeof big, SPLICE_F_NONBLOCK)) > 0)
+		moved += n;
+	int left = 0;
+	ioctl(p[0], FIONREAD, &left);
+	printf("splice into a socket with room for %s: the pipe keeps the rest: %s\n", room > 0 ? "some" : "none",
+	       moved + left == (long)sizeof big ? "yes" : "no");
+	close(c);
+	close(r);
+	close(l);
+	close(p[0]);
+	close(p[1]);
 }
 
 int main(void) {
@@ -74,5 +117,6 @@ int main(void) {
 	show("splice from a pipe at EOF", splice(p[0], NULL, d, NULL, 10, 0));
 	unlink(src);
 	unlink(dst);
+	full_socket();
 	return 0;
 }
