@@ -158,7 +158,8 @@ func transfer(t *kernel.Task, in, out *vfs.File, inOff, outOff *int64, count uin
 
 // sendfile(2): count bytes from in_fd to out_fd; with an offset pointer the
 // input is read from there and the pointer advanced, the input's own
-// offset untouched.
+// offset untouched. A pipe is no input for sendfile (EINVAL, as Linux:
+// splice from it instead).
 func sysSendfile(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	in, out, release, err := endsArg(t, a[1], a[0])
 	if err != 0 {
@@ -172,6 +173,9 @@ func sysSendfile(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	inOff, err := o.load(t)
 	if err != 0 {
 		return 0, err
+	}
+	if kernel.IsPipe(in) {
+		return 0, abi.EINVAL // a pipe has no splice_read for do_splice_direct
 	}
 	n, err := transfer(t, in, out, inOff, nil, min(a[3], maxRW), false)
 	if err != 0 {

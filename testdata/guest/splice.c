@@ -115,6 +115,7 @@ int main(void) {
 	show("splice from an empty non-blocking pipe", splice(p[0], NULL, d, NULL, 10, 0));
 	close(p[1]);
 	show("splice from a pipe at EOF", splice(p[0], NULL, d, NULL, 10, 0));
+	show("sendfile from a pipe", sendfile(d, q[0], NULL, 10));
 	unlink(src);
 	unlink(dst);
 	full_socket();
