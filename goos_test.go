@@ -12,12 +12,12 @@ import (
 	"time"
 )
 
-// Go's own test suites for os and os/exec, built for riscv64 with
+// Go's own test suites for os, os/exec and sync, built for riscv64 with
 // `go test -c`, run under vessel with -test.short in a guest root of their
 // own: u-root's commands in /bin and /usr/bin (os/exec's tests run pwd,
 // hostname, sh, echo), /etc/{passwd,group,hosts}, a home directory, /tmp,
-// and the package sources at /src/os, which the tests expect as their
-// working directory (testdata, *_test.go). The test binaries live at
+// and the package sources at /src/os and /src/sync, which the tests expect
+// as their working directory (testdata, *_test.go). The test binaries live at
 // /gotest, two levels below / as under `go test`, and start through the
 // userland's env (-i -C DIR), which sets the working directory and a clean
 // environment and then execs them.
@@ -41,7 +41,7 @@ var goosQemuFailures = map[string][]string{}
 // this list, to see which entries pass by now.
 var goosVesselFailures = map[string][]goosFailure{}
 
-var goosPackages = []string{"os", "os/exec"}
+var goosPackages = []string{"os", "os/exec", "sync"}
 
 func TestGoOSPackages(t *testing.T) {
 	t.Parallel()
@@ -118,7 +118,9 @@ func goosRoot(t *testing.T, userlandRoot, dir string) string {
 	out, err := exec.Command("go", "env", "GOROOT").Output()
 	must(t, err)
 	goroot := strings.TrimSpace(string(out))
-	must(t, os.CopyFS(filepath.Join(root, "src", "os"), os.DirFS(filepath.Join(goroot, "src", "os"))))
+	for _, pkg := range []string{"os", "sync"} { // os/exec is inside os
+		must(t, os.CopyFS(filepath.Join(root, "src", pkg), os.DirFS(filepath.Join(goroot, "src", pkg))))
+	}
 	for _, pkg := range goosPackages {
 		must(t, os.Rename(filepath.Join(dir, goosBinary(pkg)), filepath.Join(root, "gotest", goosBinary(pkg))))
 	}
