@@ -178,6 +178,33 @@ func TestEnv(t *testing.T) {
 	}
 }
 
+// TestCredentialsInherited: the first program has vessel's user and group
+// ids and supplementary groups, as a program vessel started on the host
+// would (vessel run as another user and groups by setpriv, as root).
+func TestCredentialsInherited(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("setpriv needs root to change ids")
+	}
+	// The program where user 1234 can read it (the build directory is
+	// root's alone).
+	dir, err := os.MkdirTemp("", "vessel-creds-")
+	must(t, err)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	must(t, os.Chmod(dir, 0o755))
+	data, err := os.ReadFile(guest(t, "whoami", false))
+	must(t, err)
+	bin := filepath.Join(dir, "whoami")
+	must(t, os.WriteFile(bin, data, 0o755))
+	cmd := exec.Command("setpriv", "--reuid=1234", "--regid=2345", "--groups=5,7", vesselBin, "run", bin)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("setpriv ... vessel run whoami: %v\n%s", err, out)
+	}
+	if got, want := string(out), "uid 1234 euid 1234 gid 2345 egid 2345 groups 2: 5 7\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
 // TestStrace compares --strace-file output of a static hello with a golden
 // file, addresses masked (they depend on the environment's size) and the
 // program's path too.

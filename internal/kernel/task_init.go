@@ -72,12 +72,20 @@ func (k *Kernel) StartWithInit(p string, argv, envp []string) (*Task, error) {
 
 // newProcess makes a process with one task and no program yet: a child of
 // parent, or, for nil, PID 1. It starts in its own session and process
-// group with the standard streams as descriptors 0, 1 and 2.
+// group with the standard streams as descriptors 0, 1 and 2, and with
+// vessel's own user and group ids and supplementary groups, as a program
+// vessel started on the host would have.
 func (k *Kernel) newProcess(parent *ThreadGroup) (*Task, error) {
 	uid, gid := uint32(os.Getuid()), uint32(os.Getgid())
+	var groups []uint32
+	if gs, err := os.Getgroups(); err == nil {
+		for _, g := range gs {
+			groups = append(groups, uint32(g))
+		}
+	}
 	t := &Task{
 		k:      k,
-		Creds:  Creds{UID: uid, EUID: uid, SUID: uid, FSUID: uid, GID: gid, EGID: gid, SGID: gid, FSGID: gid},
+		Creds:  Creds{UID: uid, EUID: uid, SUID: uid, FSUID: uid, GID: gid, EGID: gid, SGID: gid, FSGID: gid, Groups: groups},
 		Sig:    &SigHandlers{},
 		Limits: defaultLimits,
 	}
