@@ -129,8 +129,9 @@
 //     only shared mappings write a page-cache frame in place. A frame
 //     leaves an index only when its page-cache entry is evicted, or when a
 //     truncate of its file cuts its page off while no page table maps it,
-//     which puts the reference; a frame is never reused. A frame cut off
-//     while mapped is zeroed and stays.
+//     which puts the reference (a frame nothing holds any more is then
+//     reused, see frame.go). A frame cut off while mapped is zeroed and
+//     stays.
 //   - A page of a page-cache entry that a shared mapping of a
 //     WritebackFile may have written since it last went back to the file
 //     is in the entry's dirty set, until a write-back finds no page table

@@ -26,8 +26,10 @@ import (
 // cache, and puts the reference each of its frames holds for it. By then
 // no page table maps them, since page tables map pages only inside VMAs,
 // and every path that removes a VMA has written its dirty pages back
-// first, so the frames go to the garbage collector; a frame is never
-// reused. The next mapping of the file reads it again.
+// first, so nothing else holds the frames: they are freed (and reused,
+// unless a hart was handed one to execute; see frame.go). The next
+// mapping of the file reads it again, unless the kernel retains the entry
+// (Retain).
 //
 // An address space dropped without Release never detaches its VMAs, so
 // their entries' counts stay high. The cache refers to its entries weakly,

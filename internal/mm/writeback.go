@@ -93,6 +93,11 @@ func (p *pageIndex) writeback(first, last uint64, sync bool) error {
 			}
 		}
 	}
+	for _, d := range pages {
+		if d.f != nil {
+			d.f.get() // the write-back's own, so that no eviction frees it meanwhile
+		}
+	}
 	p.mu.Unlock()
 	if w == nil || len(pages) == 0 && !sync {
 		return nil
@@ -100,8 +105,10 @@ func (p *pageIndex) writeback(first, last uint64, sync bool) error {
 	slices.SortFunc(pages, func(a, b dirtyPage) int { return cmp.Compare(a.idx, b.idx) })
 	// While io is held a truncate, which takes it, cannot take the frames
 	// out of the index; an eviction can (msync holds no VMA), but only
-	// after the write-back of the munmap that caused it, and a frame is
-	// never reused, so what goes to the file is at worst written twice.
+	// after the write-back of the munmap that caused it, and the frames
+	// hold a reference of the write-back's own until it is done, so they
+	// are not reused meanwhile: what goes to the file is at worst written
+	// twice.
 	var firstErr error
 	size := w.Size()
 	for _, d := range pages {
@@ -119,11 +126,18 @@ func (p *pageIndex) writeback(first, last uint64, sync bool) error {
 	}
 	p.mu.Lock()
 	for _, d := range pages {
-		if d.f == nil || p.frames[d.idx] != d.f || !d.f.shared() {
-			delete(p.dirty, d.idx) // gone, or mapped by no page table
+		// Gone, or mapped by no page table: held by the index and this
+		// write-back alone.
+		if d.f == nil || p.frames[d.idx] != d.f || d.f.refs.Load() <= 2 {
+			delete(p.dirty, d.idx)
 		}
 	}
 	p.mu.Unlock()
+	for _, d := range pages {
+		if d.f != nil {
+			d.f.put()
+		}
+	}
 	if sync {
 		if err := w.Sync(); err != nil && firstErr == nil {
 			firstErr = err
