@@ -349,32 +349,40 @@ func (t *Task) Tee(in, out *vfs.File, n int, nonblock bool) (int, abi.Errno) {
 	if !ok1 || !ok2 || ie.p == oe.p || !ie.reads() || !oe.writes() {
 		return 0, abi.EINVAL
 	}
-	p := ie.p
+	buf, err := t.peek(ie.p, in, n, nonblock, t.IOBuf)
+	if len(buf) == 0 {
+		return 0, err
+	}
+	return oe.WriteTask(t, out, buf)
+}
+
+// peek copies up to n bytes at the front of p, whose reading end is in,
+// into a buffer from alloc (given the size) and returns them, consuming
+// nothing. It waits for data
+// as a read does (EAGAIN instead with nonblock or an O_NONBLOCK in, EINTR
+// or ERESTARTSYS for a signal) and returns nothing at end of file.
+func (t *Task) peek(p *pipe, in *vfs.File, n int, nonblock bool, alloc func(int) []byte) ([]byte, abi.Errno) {
 	k := p.k
 	k.mu.Lock()
+	defer k.mu.Unlock()
 	for p.n == 0 {
 		if p.writers == 0 {
-			k.mu.Unlock()
-			return 0, 0
+			return nil, 0
 		}
 		if nonblock || in.Flags()&abi.O_NONBLOCK != 0 {
-			k.mu.Unlock()
-			return 0, abi.EAGAIN
+			return nil, abi.EAGAIN
 		}
 		switch t.sleepLocked(&p.rq, zeroTime) {
 		case interrupted:
-			k.mu.Unlock()
-			return 0, abi.EINTR
+			return nil, abi.EINTR
 		case signalled:
-			k.mu.Unlock()
-			return 0, ERESTARTSYS
+			return nil, ERESTARTSYS
 		}
 	}
-	buf := t.IOBuf(min(n, p.n))
+	buf := alloc(min(n, p.n))
 	c := copy(buf, p.ring[p.head:min(p.head+len(buf), len(p.ring))])
 	copy(buf[c:], p.ring)
-	k.mu.Unlock()
-	return oe.WriteTask(t, out, buf)
+	return buf, 0
 }
 
 // SpliceFrom is splice(2) out of pipe in: up to n bytes at the front of the
@@ -395,30 +403,12 @@ func (t *Task) SpliceFrom(in *vfs.File, n int, nonblock bool, write func([]byte)
 		return 0, 0
 	}
 	p := ie.p
-	k := p.k
-	k.mu.Lock()
-	for p.n == 0 {
-		if p.writers == 0 {
-			k.mu.Unlock()
-			return 0, 0
-		}
-		if nonblock || in.Flags()&abi.O_NONBLOCK != 0 {
-			k.mu.Unlock()
-			return 0, abi.EAGAIN
-		}
-		switch t.sleepLocked(&p.rq, zeroTime) {
-		case interrupted:
-			k.mu.Unlock()
-			return 0, abi.EINTR
-		case signalled:
-			k.mu.Unlock()
-			return 0, ERESTARTSYS
-		}
+	// A buffer of its own: write may use the task's IOBuf.
+	buf, err := t.peek(p, in, n, nonblock, func(size int) []byte { return make([]byte, size) })
+	if len(buf) == 0 {
+		return 0, err
 	}
-	buf := make([]byte, min(n, p.n))
-	c := copy(buf, p.ring[p.head:min(p.head+len(buf), len(p.ring))])
-	copy(buf[c:], p.ring)
-	k.mu.Unlock()
+	k := p.k
 	w, err := write(buf)
 	if w > 0 {
 		k.mu.Lock()
