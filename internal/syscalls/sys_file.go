@@ -480,23 +480,10 @@ const (
 // its unused high half), buffer by buffer, leaving the file's offset alone.
 // A stream is ESPIPE, a negative offset EINVAL.
 func sysPreadv(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
-	f, err := fileArg(t, a[0])
-	if err != 0 {
-		return 0, err
-	}
-	defer f.DecRef()
-	off := int64(a[3])
-	if off < 0 {
-		return 0, abi.EINVAL
-	}
-	iov, err := iovecs(t, a[1], a[2])
-	if err != 0 {
-		return 0, err
-	}
-	return eachIovec(iov, func(v [2]uint64) (uint64, abi.Errno) {
+	return vectoredAt(t, a, func(f *vfs.File, v [2]uint64, off *int64) (uint64, abi.Errno) {
 		return readInto(t, v[0], v[1], func(b []byte) (int, abi.Errno) {
-			n, err := f.Pread(b, off)
-			off += int64(n)
+			n, err := f.Pread(b, *off)
+			*off += int64(n)
 			return n, err
 		}, f.Stream())
 	})
@@ -504,6 +491,19 @@ func sysPreadv(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 
 // pwritev(2): writev at an offset, buffer by buffer.
 func sysPwritev(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
+	return vectoredAt(t, a, func(f *vfs.File, v [2]uint64, off *int64) (uint64, abi.Errno) {
+		return writeFrom(t, v[0], v[1], func(b []byte) (int, abi.Errno) {
+			n, err := f.Pwrite(b, *off)
+			*off += int64(n)
+			return n, err
+		})
+	})
+}
+
+// vectoredAt is preadv and pwritev's common part: the file a[0], the
+// offset a[3] (EINVAL when negative) and the buffers at a[1] (a[2] of
+// them), each given to io with the offset, which io advances.
+func vectoredAt(t *kernel.Task, a *[6]uint64, io func(f *vfs.File, v [2]uint64, off *int64) (uint64, abi.Errno)) (uint64, abi.Errno) {
 	f, err := fileArg(t, a[0])
 	if err != 0 {
 		return 0, err
@@ -517,13 +517,7 @@ func sysPwritev(t *kernel.Task, a *[6]uint64) (uint64, abi.Errno) {
 	if err != 0 {
 		return 0, err
 	}
-	return eachIovec(iov, func(v [2]uint64) (uint64, abi.Errno) {
-		return writeFrom(t, v[0], v[1], func(b []byte) (int, abi.Errno) {
-			n, err := f.Pwrite(b, off)
-			off += int64(n)
-			return n, err
-		})
-	})
+	return eachIovec(iov, func(v [2]uint64) (uint64, abi.Errno) { return io(f, v, &off) })
 }
 
 // preadv2(2) and pwritev2(2): an offset of -1 means the file's own, as
