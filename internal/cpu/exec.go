@@ -50,14 +50,23 @@ func (h *Hart) Run(budget uint64) Exit {
 	var n uint64      // instructions retired in this call
 	var first *Inst   // an instruction decoded here for fast to run first
 	h.dropped = false // fast looks its page up afresh every time anyway
+	jit := h.jitOn()
 	for {
+		if jit && first == nil {
+			var e *Exit
+			if pc, n, e = h.runBlocks(pc, n, budget); e != nil {
+				return h.stop(pc, n, *e)
+			}
+		}
 		var in *Inst
 		var why int
-		pc, n, in, why = h.fast(pc, n, budget, first)
+		pc, n, in, why = h.fast(pc, n, budget, first, jit)
 		first = nil
 		switch why {
 		case whyBudget:
 			return h.stop(pc, n, Exit{Reason: ExitBudget})
+		case whyBlock:
+			continue
 		case whyFetch:
 			if h.codeAt(pc) == nil {
 				return h.stop(pc, n, h.fault)
@@ -92,13 +101,16 @@ const (
 	whyBudget = iota // the budget is spent
 	whyFetch         // pc's page is not in the fetch TLB: codeAt, then go on
 	whySlow          // in needs the outer loop: a slot to decode, or slowStep
+	whyBlock         // a jump or branch retired in block mode: look for a block
 )
 
 // fast runs instructions from pc, counting them on from n, until budget
 // have retired or one needs the outer loop (see Run), and returns the pc
 // and count it stopped at, with the instruction there and why. first, if
-// not nil, is the instruction at pc, to run before fetching any.
-func (h *Hart) fast(pc, n, budget uint64, first *Inst) (uint64, uint64, *Inst, int) {
+// not nil, is the instruction at pc, to run before fetching any. In block
+// mode (bb) it also returns after each jump or branch, where a translated
+// block may start (jit.go).
+func (h *Hart) fast(pc, n, budget uint64, first *Inst, bb bool) (uint64, uint64, *Inst, int) {
 	x := &h.X
 	// The codePage of the page holding pc, and that page's number; noVPN
 	// forces a lookup.
@@ -132,10 +144,16 @@ dispatch:
 	case opJAL:
 		x[in.Rd&31] = pc + uint64(in.Len)
 		pc += uint64(int64(in.Imm))
+		if bb {
+			goto block
+		}
 	case opJALR:
 		t := (x[in.Rs1&31] + uint64(int64(in.Imm))) &^ 1
 		x[in.Rd&31] = pc + uint64(in.Len)
 		pc = t
+		if bb {
+			goto block
+		}
 
 	// Branches.
 	case opBEQ:
@@ -144,11 +162,17 @@ dispatch:
 		} else {
 			pc += uint64(in.Len)
 		}
+		if bb {
+			goto block
+		}
 	case opBNE:
 		if x[in.Rs1&31] != x[in.Rs2&31] {
 			pc += uint64(int64(in.Imm))
 		} else {
 			pc += uint64(in.Len)
+		}
+		if bb {
+			goto block
 		}
 	case opBLT:
 		if int64(x[in.Rs1&31]) < int64(x[in.Rs2&31]) {
@@ -156,11 +180,17 @@ dispatch:
 		} else {
 			pc += uint64(in.Len)
 		}
+		if bb {
+			goto block
+		}
 	case opBGE:
 		if int64(x[in.Rs1&31]) >= int64(x[in.Rs2&31]) {
 			pc += uint64(int64(in.Imm))
 		} else {
 			pc += uint64(in.Len)
+		}
+		if bb {
+			goto block
 		}
 	case opBLTU:
 		if x[in.Rs1&31] < x[in.Rs2&31] {
@@ -168,11 +198,17 @@ dispatch:
 		} else {
 			pc += uint64(in.Len)
 		}
+		if bb {
+			goto block
+		}
 	case opBGEU:
 		if x[in.Rs1&31] >= x[in.Rs2&31] {
 			pc += uint64(int64(in.Imm))
 		} else {
 			pc += uint64(in.Len)
+		}
+		if bb {
+			goto block
 		}
 
 	// Loads: the TLB hit is inline, everything else is loadSlow.
@@ -440,6 +476,9 @@ dispatch:
 	x[0] = 0
 	n++
 	goto loop
+block:
+	x[0] = 0
+	return pc, n + 1, nil, whyBlock
 }
 
 // slowStep executes in, the instruction at pc that fast handed back, and

@@ -130,6 +130,11 @@ type Hart struct {
 	// straddle holds the decoding of a 32-bit instruction that crosses a
 	// page end; such instructions are never cached.
 	straddle Inst
+
+	// jitPC and jitN are where translated code left off and how many
+	// instructions it retired (jit.go); noJIT makes this hart interpret.
+	jitPC, jitN uint64
+	noJIT       bool
 }
 
 // New returns a hart with all registers zero that runs in mem (which may be

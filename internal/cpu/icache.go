@@ -33,6 +33,7 @@ const (
 type codePage struct {
 	insts [slotsPerPage]Inst
 	page  *Page
+	jit   *[slotsPerPage]jitSlot // the page's translated blocks (jit.go); nil until one is counted
 }
 
 // icache is the set of codePages of one hart, or of the harts that share
@@ -43,6 +44,10 @@ type icache struct {
 	// epoch moves on whenever a codePage is dropped, so that a sharer
 	// whose fetch TLB may lead to it forgets that TLB before it runs.
 	epoch uint64
+
+	jit       *jitCode // executable memory of the pages' blocks; nil until the first
+	jitBuf    []byte   // the translator's scratch buffer
+	jitFailed bool     // the host refused executable memory: interpret
 }
 
 func newICache() *icache { return &icache{pages: make(map[*Page]*codePage)} }
@@ -63,6 +68,9 @@ func (c *icache) get(p *Page) *codePage {
 		c.free[n-1] = nil
 		c.free = c.free[:n-1]
 		cp.insts = [slotsPerPage]Inst{}
+		if cp.jit != nil {
+			*cp.jit = [slotsPerPage]jitSlot{}
+		}
 	} else {
 		cp = new(codePage)
 	}

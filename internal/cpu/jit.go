@@ -1,0 +1,118 @@
+package cpu
+
+// Translation of hot code. Where the host has a translator (amd64:
+// jit_amd64.go), a position the hart reaches jitHot times by a jump is
+// translated into host machine code: a block of up to maxBlock
+// instructions that ends after the first jump or branch, before the first
+// instruction the translator does not handle, or at the end of its page.
+// Run then executes the block in one call when the budget can pay for all
+// of it, so a budget still stops the hart at exactly the instruction it
+// would stop at interpreting, and Instret stays exact.
+//
+// Blocks belong to the codePage of their host page, slot by slot, and go
+// with it: everything that drops decoded code (a store to the page, fence.i,
+// a new generation of the code) drops its blocks too, and their machine
+// code is garbage in the icache's executable memory until that fills and
+// the icache starts over. Since decoding and translation depend on the page
+// alone, a block serves every virtual address the page is mapped at: the
+// code computes guest addresses from the pc it is entered with.
+
+// JIT says whether harts translate hot code to host machine code where the
+// host has a translator; false makes every hart interpret. The command
+// line sets it from VESSEL_JIT=0.
+var JIT = true
+
+// The translated code's exit codes (jitEnter's result).
+const (
+	jitNext = 0 // go on at h.jitPC
+	jitSlow = 1 // execute the instruction at h.jitPC in Go, then go on
+)
+
+// jitHot is how many times a block head is reached before it is translated.
+const jitHot = 16
+
+// noBlock in jitSlot.hits marks a position that cannot start a block.
+const noBlock = ^uint16(0)
+
+// jitSlot is the translation state of one instruction position.
+type jitSlot struct {
+	off  uint32 // 1 + the offset of the block's code in the icache's jitCode; 0 while there is none
+	n    uint16 // instructions in the block
+	hits uint16 // times reached while untranslated, up to jitHot; noBlock
+}
+
+// jitOn reports whether Run translates for this hart.
+func (h *Hart) jitOn() bool { return jitSupported && JIT && !h.noJIT && !h.icache.jitFailed }
+
+// runBlocks runs translated blocks from pc, with n instructions retired so
+// far, for as long as there is one at pc and the budget pays for it, and
+// returns the pc and count it stopped at. When an instruction a block left
+// to Go traps, it returns that exit too.
+func (h *Hart) runBlocks(pc, n, budget uint64) (uint64, uint64, *Exit) {
+	for n < budget {
+		vpn := pc >> pageShift
+		e := &h.tlb.x[vpn&tlbMask]
+		if e.vpn != vpn {
+			return pc, n, nil // fast fills the fetch TLB
+		}
+		cp := e.code
+		if cp.jit == nil {
+			cp.jit = new([slotsPerPage]jitSlot)
+		}
+		s := &cp.jit[pc>>1&(slotsPerPage-1)]
+		if s.off == 0 {
+			if s.hits == noBlock {
+				return pc, n, nil
+			}
+			if s.hits++; s.hits < jitHot || !h.translateAt(cp, pc, s) {
+				return pc, n, nil
+			}
+		}
+		if budget-n < uint64(s.n) {
+			return pc, n, nil
+		}
+		r := h.icache.jit.run(s.off-1, h, pc)
+		pc, n = h.jitPC, n+h.jitN
+		if r == jitSlow {
+			// The instruction is in the block, so in cp's page.
+			in := &cp.insts[pc>>1&(slotsPerPage-1)]
+			next, ex, trap := h.slowStep(in, pc, n)
+			if trap {
+				return next, n, &ex
+			}
+			h.X[0] = 0
+			pc, n = next, n+1
+		}
+	}
+	return pc, n, nil
+}
+
+// translateAt translates the block at pc, in cp, into s. It reports false
+// when there is none: the position cannot start a block (marked so), or
+// the executable memory was full and the icache started over (cp is gone).
+func (h *Hart) translateAt(cp *codePage, pc uint64, s *jitSlot) bool {
+	c := h.icache
+	if c.jit == nil {
+		if c.jit = newJITCode(); c.jit == nil {
+			c.jitFailed = true
+			return false
+		}
+	}
+	code, n := h.translate(cp, pc, c.jitBuf)
+	c.jitBuf = code[:0]
+	if n == 0 {
+		s.hits = noBlock
+		return false
+	}
+	jc := c.jit
+	if jc.used+len(code) > len(jc.mem) {
+		jc.used = 0
+		h.FlushICache()
+		return false
+	}
+	off := jc.used
+	copy(jc.mem[off:], code)
+	jc.used = (off + len(code) + 15) &^ 15
+	s.off, s.n = uint32(off)+1, uint16(n)
+	return true
+}

@@ -1,0 +1,448 @@
+package cpu
+
+import (
+	"runtime"
+	"syscall"
+	"unsafe"
+)
+
+// The translator: a hot run of instructions (jit.go) becomes x86-64 code
+// that works on the Hart in memory. The code is entered through jitEnter
+// (jit_amd64.s) with
+//
+//	RDI = the *Hart, RSI = the guest pc of the block's first instruction
+//
+// and keeps no guest state in registers: each instruction reads its
+// operands from h.X or h.F and writes its result back, so an exit anywhere
+// leaves the hart exact. Guest addresses are computed from RSI, never
+// embedded, because a block belongs to a host page, which may be mapped at
+// several virtual addresses. Loads and stores look the software TLB up
+// inline, as fast does; a miss, a page-crossing access or anything else
+// the code cannot do leaves with jitSlow at that instruction, which the
+// Go side then executes. The code uses RAX, RCX, RDX and R8 as scratch,
+// touches no stack beyond its return address and never faults: every
+// memory operand is the Hart or a page the TLB holds, at an offset it
+// has checked.
+//
+// Exit protocol: the code stores the pc to go on at in h.jitPC and the
+// number of instructions it retired in h.jitN, and returns jitNext, or
+// jitSlow when the instruction at h.jitPC must be executed by Go.
+
+const jitSupported = true
+
+// jitEnter calls the translated code at code for the hart at h, whose
+// block starts at guest address pc, and returns its exit code.
+//
+//go:noescape
+func jitEnter(code uintptr, h *Hart, pc uint64) uint64
+
+// Offsets in the Hart of what the code reaches.
+var (
+	offX, offF, offJitPC, offJitN, offTLBR, offTLBW int32
+)
+
+func init() {
+	var h Hart
+	offX = int32(unsafe.Offsetof(h.X))
+	offF = int32(unsafe.Offsetof(h.F))
+	offJitPC = int32(unsafe.Offsetof(h.jitPC))
+	offJitN = int32(unsafe.Offsetof(h.jitN))
+	offTLBR = int32(unsafe.Offsetof(h.tlb) + unsafe.Offsetof(h.tlb.r))
+	offTLBW = int32(unsafe.Offsetof(h.tlb) + unsafe.Offsetof(h.tlb.w))
+	if unsafe.Sizeof(tlbEntry{}) != 16 || unsafe.Offsetof(tlbEntry{}.page) != 8 {
+		panic("cpu: the translator assumes 16-byte TLB entries {vpn, page}")
+	}
+}
+
+// jitCodeSize is the executable memory one icache translates into; when
+// it is full the icache starts over.
+const jitCodeSize = 32 << 20
+
+// jitCode is an icache's executable memory: code is appended at used.
+type jitCode struct {
+	mem  []byte
+	used int
+}
+
+// newJITCode maps the executable memory, or returns nil if the host
+// refuses (the hart then interprets).
+func newJITCode() *jitCode {
+	mem, err := syscall.Mmap(-1, 0, jitCodeSize,
+		syscall.PROT_READ|syscall.PROT_WRITE|syscall.PROT_EXEC, syscall.MAP_PRIVATE|syscall.MAP_ANON)
+	if err != nil {
+		return nil
+	}
+	jc := &jitCode{mem: mem}
+	runtime.AddCleanup(jc, func(m []byte) { syscall.Munmap(m) }, mem)
+	return jc
+}
+
+// run enters the code at off for the hart, whose block starts at pc.
+func (jc *jitCode) run(off uint32, h *Hart, pc uint64) uint64 {
+	return jitEnter(uintptr(unsafe.Pointer(&jc.mem[off])), h, pc)
+}
+
+// translatable reports whether the translator handles op.
+func translatable(op Op) bool {
+	switch op {
+	case opLUI, opAUIPC, opJAL, opJALR,
+		opBEQ, opBNE, opBLT, opBGE, opBLTU, opBGEU,
+		opLB, opLH, opLW, opLD, opLBU, opLHU, opLWU, opFLW, opFLD,
+		opSB, opSH, opSW, opSD, opFSW, opFSD,
+		opADDI, opSLTI, opSLTIU, opXORI, opORI, opANDI, opSLLI, opSRLI, opSRAI,
+		opADD, opSUB, opSLL, opSLT, opSLTU, opXOR, opSRL, opSRA, opOR, opAND,
+		opADDIW, opSLLIW, opSRLIW, opSRAIW, opADDW, opSUBW, opSLLW, opSRLW, opSRAW,
+		opMUL, opMULH, opMULHU, opMULW, opFENCE:
+		return true
+	}
+	return false
+}
+
+// endsBlock reports whether op transfers control: the block ends after it.
+func endsBlock(op Op) bool {
+	switch op {
+	case opJAL, opJALR, opBEQ, opBNE, opBLT, opBGE, opBLTU, opBGEU:
+		return true
+	}
+	return false
+}
+
+// maxBlock is the most instructions one block holds.
+const maxBlock = 64
+
+// jitAsm translates one block.
+type jitAsm struct {
+	x86
+	slow []jitStub // exits to emit after the block's body
+}
+
+// jitStub is an out-of-line slow exit: the jcc at pos leads to it; the
+// instruction at byte delta from the block start, the i-th, must run in Go.
+type jitStub struct {
+	pos   int
+	delta int32
+	i     int32
+}
+
+// xr is the displacement of X[r] from RDI; fr of F[r].
+func xr(r uint8) int32 { return offX + 8*int32(r&31) }
+func fr(r uint8) int32 { return offF + 8*int32(r&31) }
+
+// translate assembles the block that starts at pc, in cp, and returns its
+// machine code and the number of instructions it holds (0: the first
+// instruction cannot be translated).
+func (h *Hart) translate(cp *codePage, pc uint64, buf []byte) ([]byte, int) {
+	a := &jitAsm{x86: x86{b: buf[:0]}}
+	var delta int32 // bytes from the block start
+	n := 0
+	ended := false
+	for n < maxBlock {
+		off := int(pc&pageMask) + int(delta)
+		if off >= PageSize {
+			break
+		}
+		in := &cp.insts[off>>1]
+		if in.Op == opDecode {
+			lo := uint16(cp.page[off]) | uint16(cp.page[off+1])<<8
+			switch {
+			case lo&3 != 3:
+				*in = decodeCompressed(lo)
+			case off <= PageSize-4:
+				*in = decode32(uint32(lo) | uint32(cp.page[off+2])<<16 | uint32(cp.page[off+3])<<24)
+			}
+		}
+		if in.Op == opDecode || !translatable(in.Op) {
+			break
+		}
+		a.inst(in, delta, int32(n))
+		n++
+		delta += int32(in.Len)
+		if endsBlock(in.Op) {
+			ended = true
+			break
+		}
+	}
+	if n == 0 {
+		return nil, 0
+	}
+	if !ended {
+		a.exitAt(delta, int32(n))
+	}
+	for _, s := range a.slow {
+		a.patch(s.pos)
+		a.storeImm64(rDI, offJitN, s.i)
+		a.lea(rAX, rSI, s.delta)
+		a.store64(rDI, offJitPC, rAX)
+		a.byte1(0xb8, jitSlow, 0, 0, 0) // mov eax, jitSlow
+		a.ret()
+	}
+	return a.b, n
+}
+
+// exitAt leaves the block for the instruction at byte delta after n
+// instructions.
+func (a *jitAsm) exitAt(delta, n int32) {
+	a.storeImm64(rDI, offJitN, n)
+	a.lea(rAX, rSI, delta)
+	a.store64(rDI, offJitPC, rAX)
+	a.zero(rAX) // jitNext
+	a.ret()
+}
+
+// slowIf emits a jcc to a slow exit for instruction i at delta.
+func (a *jitAsm) slowIf(cc byte, delta, i int32) {
+	a.slow = append(a.slow, jitStub{pos: a.jcc(cc), delta: delta, i: i})
+}
+
+// loadX: mov r, X[x] (X[0] is kept zero in memory).
+func (a *jitAsm) loadX(r int, x uint8) { a.load64(r, rDI, xr(x)) }
+
+// storeX: mov X[x], r; nothing for x0.
+func (a *jitAsm) storeX(x uint8, r int) {
+	if x != 0 {
+		a.store64(rDI, xr(x), r)
+	}
+}
+
+// storeXW: X[x] = sign-extended low 32 bits of r.
+func (a *jitAsm) storeXW(x uint8, r int) {
+	if x != 0 {
+		a.movsxd(r, r)
+		a.store64(rDI, xr(x), r)
+	}
+}
+
+// translateAddr computes the address rs1+imm into RAX and looks the TLB
+// at tlbOff up: on a hit RCX holds the page and RAX the offset in it; a
+// miss, or an access of size bytes crossing the page end, exits slow.
+func (a *jitAsm) translateAddr(in *Inst, size int32, tlbOff, delta, i int32) {
+	a.loadX(rAX, in.Rs1)
+	if in.Imm != 0 {
+		a.aluImm(true, aluAdd, rAX, in.Imm)
+	}
+	a.movRR(rDX, rAX)
+	a.shiftImm(true, shShr, rDX, pageShift)
+	a.rr(false, []byte{0x89}, rDX, rCX) // mov ecx, edx
+	a.aluImm(false, aluAnd, rCX, tlbMask)
+	a.shiftImm(false, shShl, rCX, 4)
+	a.mem(0, true, []byte{0x3b}, rDX, rDI, rCX, tlbOff) // cmp rdx, [rdi+rcx+tlb]
+	a.slowIf(ccNE, delta, i)
+	a.mem(0, true, []byte{0x8b}, rCX, rDI, rCX, tlbOff+8) // mov rcx, [rdi+rcx+tlb+8]
+	a.aluImm(false, aluAnd, rAX, pageMask)
+	if size > 1 {
+		a.aluImm(false, aluCmp, rAX, PageSize-size)
+		a.slowIf(ccA, delta, i)
+	}
+}
+
+// inst emits instruction i of the block, at byte delta from its start.
+func (a *jitAsm) inst(in *Inst, delta, i int32) {
+	next := delta + int32(in.Len)
+	switch in.Op {
+	case opLUI:
+		if in.Rd != 0 {
+			a.storeImm64(rDI, xr(in.Rd), in.Imm)
+		}
+	case opAUIPC:
+		a.lea(rAX, rSI, delta)
+		a.aluImm(true, aluAdd, rAX, in.Imm)
+		a.storeX(in.Rd, rAX)
+	case opJAL:
+		a.lea(rAX, rSI, next)
+		a.storeX(in.Rd, rAX)
+		a.exitAt(delta+in.Imm, i+1)
+	case opJALR:
+		a.loadX(rCX, in.Rs1)
+		if in.Imm != 0 {
+			a.aluImm(true, aluAdd, rCX, in.Imm)
+		}
+		a.aluImm(true, aluAnd, rCX, -2)
+		a.lea(rAX, rSI, next)
+		a.storeX(in.Rd, rAX)
+		a.storeImm64(rDI, offJitN, i+1)
+		a.store64(rDI, offJitPC, rCX)
+		a.zero(rAX)
+		a.ret()
+	case opBEQ, opBNE, opBLT, opBGE, opBLTU, opBGEU:
+		cc := map[Op]byte{opBEQ: ccE, opBNE: ccNE, opBLT: ccL, opBGE: ccGE, opBLTU: ccB, opBGEU: ccAE}[in.Op]
+		a.loadX(rAX, in.Rs1)
+		a.aluMem(true, 0x3b, rAX, rDI, xr(in.Rs2))
+		taken := a.jcc(cc)
+		a.exitAt(next, i+1)
+		a.patch(taken)
+		a.exitAt(delta+in.Imm, i+1)
+
+	case opLB, opLH, opLW, opLD, opLBU, opLHU, opLWU, opFLW, opFLD:
+		size := map[Op]int32{opLB: 1, opLBU: 1, opLH: 2, opLHU: 2, opLW: 4, opLWU: 4, opFLW: 4, opLD: 8, opFLD: 8}[in.Op]
+		a.translateAddr(in, size, offTLBR, delta, i)
+		switch in.Op {
+		case opLB:
+			a.mem(0, true, []byte{0x0f, 0xbe}, rDX, rCX, rAX, 0) // movsx rdx, byte
+		case opLBU:
+			a.mem(0, false, []byte{0x0f, 0xb6}, rDX, rCX, rAX, 0) // movzx edx, byte
+		case opLH:
+			a.mem(0, true, []byte{0x0f, 0xbf}, rDX, rCX, rAX, 0) // movsx rdx, word
+		case opLHU:
+			a.mem(0, false, []byte{0x0f, 0xb7}, rDX, rCX, rAX, 0) // movzx edx, word
+		case opLW:
+			a.mem(0, true, []byte{0x63}, rDX, rCX, rAX, 0) // movsxd rdx, dword
+		case opLWU, opFLW:
+			a.mem(0, false, []byte{0x8b}, rDX, rCX, rAX, 0) // mov edx, dword
+		case opLD, opFLD:
+			a.mem(0, true, []byte{0x8b}, rDX, rCX, rAX, 0) // mov rdx, qword
+		}
+		switch in.Op {
+		case opFLW:
+			a.movImm64(r8, boxed)
+			a.rr(true, []byte{0x09}, r8, rDX) // or rdx, r8
+			a.store64(rDI, fr(in.Rd), rDX)
+		case opFLD:
+			a.store64(rDI, fr(in.Rd), rDX)
+		default:
+			a.storeX(in.Rd, rDX)
+		}
+
+	case opSB, opSH, opSW, opSD, opFSW, opFSD:
+		size := map[Op]int32{opSB: 1, opSH: 2, opSW: 4, opFSW: 4, opSD: 8, opFSD: 8}[in.Op]
+		a.translateAddr(in, size, offTLBW, delta, i)
+		if in.Op == opFSW || in.Op == opFSD {
+			a.load64(rDX, rDI, fr(in.Rs2))
+		} else {
+			a.loadX(rDX, in.Rs2)
+		}
+		switch size {
+		case 1:
+			a.mem(0, false, []byte{0x88}, rDX, rCX, rAX, 0) // mov [rcx+rax], dl
+		case 2:
+			a.mem(0x66, false, []byte{0x89}, rDX, rCX, rAX, 0) // mov [rcx+rax], dx
+		case 4:
+			a.mem(0, false, []byte{0x89}, rDX, rCX, rAX, 0) // mov [rcx+rax], edx
+		case 8:
+			a.mem(0, true, []byte{0x89}, rDX, rCX, rAX, 0) // mov [rcx+rax], rdx
+		}
+
+	case opADDI, opXORI, opORI, opANDI:
+		if in.Rd == 0 {
+			break
+		}
+		digit := map[Op]int{opADDI: aluAdd, opXORI: aluXor, opORI: aluOr, opANDI: aluAnd}[in.Op]
+		a.loadX(rAX, in.Rs1)
+		if in.Imm != 0 || in.Op == opANDI {
+			a.aluImm(true, digit, rAX, in.Imm)
+		}
+		a.storeX(in.Rd, rAX)
+	case opSLTI, opSLTIU:
+		if in.Rd == 0 {
+			break
+		}
+		a.zero(rDX)
+		a.loadX(rAX, in.Rs1)
+		a.aluImm(true, aluCmp, rAX, in.Imm)
+		if in.Op == opSLTI {
+			a.setcc(ccL, rDX)
+		} else {
+			a.setcc(ccB, rDX)
+		}
+		a.storeX(in.Rd, rDX)
+	case opSLLI, opSRLI, opSRAI:
+		if in.Rd == 0 {
+			break
+		}
+		digit := map[Op]int{opSLLI: shShl, opSRLI: shShr, opSRAI: shSar}[in.Op]
+		a.loadX(rAX, in.Rs1)
+		a.shiftImm(true, digit, rAX, uint8(in.Imm&63))
+		a.storeX(in.Rd, rAX)
+	case opADDIW:
+		if in.Rd == 0 {
+			break
+		}
+		a.load32(rAX, rDI, xr(in.Rs1))
+		a.aluImm(false, aluAdd, rAX, in.Imm)
+		a.storeXW(in.Rd, rAX)
+	case opSLLIW, opSRLIW, opSRAIW:
+		if in.Rd == 0 {
+			break
+		}
+		digit := map[Op]int{opSLLIW: shShl, opSRLIW: shShr, opSRAIW: shSar}[in.Op]
+		a.load32(rAX, rDI, xr(in.Rs1))
+		a.shiftImm(false, digit, rAX, uint8(in.Imm&31))
+		a.storeXW(in.Rd, rAX)
+
+	case opADD, opSUB, opXOR, opOR, opAND:
+		if in.Rd == 0 {
+			break
+		}
+		op := map[Op]byte{opADD: 0x03, opSUB: 0x2b, opXOR: 0x33, opOR: 0x0b, opAND: 0x23}[in.Op]
+		a.loadX(rAX, in.Rs1)
+		a.aluMem(true, op, rAX, rDI, xr(in.Rs2))
+		a.storeX(in.Rd, rAX)
+	case opADDW, opSUBW:
+		if in.Rd == 0 {
+			break
+		}
+		op := map[Op]byte{opADDW: 0x03, opSUBW: 0x2b}[in.Op]
+		a.load32(rAX, rDI, xr(in.Rs1))
+		a.aluMem(false, op, rAX, rDI, xr(in.Rs2))
+		a.storeXW(in.Rd, rAX)
+	case opSLT, opSLTU:
+		if in.Rd == 0 {
+			break
+		}
+		a.zero(rDX)
+		a.loadX(rAX, in.Rs1)
+		a.aluMem(true, 0x3b, rAX, rDI, xr(in.Rs2))
+		if in.Op == opSLT {
+			a.setcc(ccL, rDX)
+		} else {
+			a.setcc(ccB, rDX)
+		}
+		a.storeX(in.Rd, rDX)
+	case opSLL, opSRL, opSRA:
+		if in.Rd == 0 {
+			break
+		}
+		digit := map[Op]int{opSLL: shShl, opSRL: shShr, opSRA: shSar}[in.Op]
+		a.loadX(rCX, in.Rs2)
+		a.loadX(rAX, in.Rs1)
+		a.shiftCL(true, digit, rAX)
+		a.storeX(in.Rd, rAX)
+	case opSLLW, opSRLW, opSRAW:
+		if in.Rd == 0 {
+			break
+		}
+		digit := map[Op]int{opSLLW: shShl, opSRLW: shShr, opSRAW: shSar}[in.Op]
+		a.loadX(rCX, in.Rs2)
+		a.load32(rAX, rDI, xr(in.Rs1))
+		a.shiftCL(false, digit, rAX)
+		a.storeXW(in.Rd, rAX)
+
+	case opMUL:
+		if in.Rd == 0 {
+			break
+		}
+		a.loadX(rAX, in.Rs1)
+		a.mem(0, true, []byte{0x0f, 0xaf}, rAX, rDI, noIndex, xr(in.Rs2)) // imul rax, [X+rs2]
+		a.storeX(in.Rd, rAX)
+	case opMULW:
+		if in.Rd == 0 {
+			break
+		}
+		a.load32(rAX, rDI, xr(in.Rs1))
+		a.mem(0, false, []byte{0x0f, 0xaf}, rAX, rDI, noIndex, xr(in.Rs2)) // imul eax, [X+rs2]
+		a.storeXW(in.Rd, rAX)
+	case opMULH, opMULHU:
+		if in.Rd == 0 {
+			break
+		}
+		digit := mulS
+		if in.Op == opMULHU {
+			digit = mulU
+		}
+		a.loadX(rAX, in.Rs1)
+		a.mem(0, true, []byte{0xf7}, digit, rDI, noIndex, xr(in.Rs2)) // (i)mul qword [X+rs2]
+		a.storeX(in.Rd, rDX)
+
+	case opFENCE:
+		// One hart at a time sees memory in program order.
+	}
+}

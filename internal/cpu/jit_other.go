@@ -1,0 +1,19 @@
+//go:build !amd64
+
+package cpu
+
+// The translator exists for amd64 hosts only; elsewhere the hart
+// interprets everything.
+
+const jitSupported = false
+
+type jitCode struct {
+	mem  []byte
+	used int
+}
+
+func newJITCode() *jitCode { return nil }
+
+func (jc *jitCode) run(off uint32, h *Hart, pc uint64) uint64 { panic("cpu: no translator") }
+
+func (h *Hart) translate(cp *codePage, pc uint64, buf []byte) ([]byte, int) { return nil, 0 }

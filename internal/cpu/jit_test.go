@@ -1,0 +1,252 @@
+package cpu
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// The translator is checked against the interpreter: the same program run
+// by a hart that translates and by one that interprets must leave the
+// same registers, memory, pc, instruction count and exit, after every
+// call of Run, whatever the budget.
+
+// randomProgram returns a program of n random instructions ending in an
+// ecall: integer and M arithmetic on x10..x31, loads and stores through
+// x8 and x9 (pointers into the data pages, sometimes a page end or past
+// the mapping), branches and jumps to random places in the program (so it
+// loops), indirect jumps through x7 (a code address), some compressed
+// instructions and some the translator leaves to the interpreter.
+func randomProgram(r *rand.Rand, n int) prog {
+	reg := func() uint8 { return uint8(10 + r.IntN(22)) }
+	src := func() uint8 {
+		if r.IntN(8) == 0 {
+			return uint8(r.IntN(10)) // sometimes x0..x9
+		}
+		return reg()
+	}
+	imm12 := func() int32 {
+		if r.IntN(4) == 0 {
+			return int32(r.IntN(7)) - 3
+		}
+		return int32(r.IntN(4096)) - 2048
+	}
+	alu := []Op{opADD, opSUB, opSLL, opSLT, opSLTU, opXOR, opSRL, opSRA, opOR, opAND,
+		opADDW, opSUBW, opSLLW, opSRLW, opSRAW, opMUL, opMULH, opMULHU, opMULW,
+		opDIV, opDIVU, opREM, opREMU, opMULHSU, opDIVW, opREMUW}
+	imm := []Op{opADDI, opSLTI, opSLTIU, opXORI, opORI, opANDI, opADDIW}
+	shift := []Op{opSLLI, opSRLI, opSRAI, opSLLIW, opSRLIW, opSRAIW}
+	loads := []Op{opLB, opLH, opLW, opLD, opLBU, opLHU, opLWU, opFLW, opFLD}
+	stores := []Op{opSB, opSH, opSW, opSD, opFSW, opFSD}
+	branches := []Op{opBEQ, opBNE, opBLT, opBGE, opBLTU, opBGEU}
+	compressed := []uint16{0x953e, 0x070d, 0x8d39, 0x167d, 0x0505, 0x862a, 0x4695}
+
+	var p prog
+	for i := 0; len(p) < 4*n; i++ {
+		here := len(p)
+		target := func() int32 { return int32(r.IntN(n)*4-here) &^ 1 }
+		switch k := r.IntN(100); {
+		case k < 30:
+			p.w(enc(alu[r.IntN(len(alu))], reg(), src(), src(), 0))
+		case k < 45:
+			p.w(enc(imm[r.IntN(len(imm))], reg(), src(), 0, imm12()))
+		case k < 52:
+			op := shift[r.IntN(len(shift))]
+			sh := int32(r.IntN(64))
+			if op >= opSLLIW {
+				sh &= 31
+			}
+			p.w(enc(op, reg(), src(), 0, sh))
+		case k < 56:
+			p.w(enc(opLUI, reg(), 0, 0, int32(r.Uint32())&^0xfff))
+		case k < 58:
+			p.w(enc(opAUIPC, reg(), 0, 0, int32(r.Uint32())&^0xfff))
+		case k < 68:
+			rd := reg()
+			off := imm12()
+			if r.IntN(3) == 0 {
+				off = int32(r.IntN(17)) - 8 // across a page end when x8 is at one
+			}
+			if r.IntN(10) == 0 {
+				rd = 0
+			}
+			p.w(enc(loads[r.IntN(len(loads))], rd, uint8(8+r.IntN(2)), 0, off))
+		case k < 76:
+			off := imm12()
+			if r.IntN(3) == 0 {
+				off = int32(r.IntN(17)) - 8
+			}
+			p.w(enc(stores[r.IntN(len(stores))], 0, uint8(8+r.IntN(2)), uint8(r.IntN(32)), off))
+		case k < 84:
+			p.w(enc(branches[r.IntN(len(branches))], 0, src(), src(), target()))
+		case k < 86:
+			rd := []uint8{0, 1, reg()}[r.IntN(3)]
+			p.w(enc(opJAL, rd, 0, 0, target()))
+		case k < 87:
+			p.w(enc(opJALR, []uint8{0, 1}[r.IntN(2)], 7, 0, int32(r.IntN(16))*4))
+		case k < 93:
+			p.c(compressed[r.IntN(len(compressed))])
+		case k < 95:
+			p.w(encRM(opFADD_D, uint8(r.IntN(32)), uint8(r.IntN(32)), uint8(r.IntN(32)), 0))
+		case k < 96:
+			p.w(enc(opFENCE, 0, 0, 0, 0))
+		default:
+			p.w(enc(opADDI, reg(), reg(), 0, imm12()))
+		}
+	}
+	p.w(wECALL)
+	return p
+}
+
+// jitPair returns an interpreting and a translating hart, each in its own
+// memory holding code, with the same registers from seed.
+func jitPair(r *rand.Rand, code prog) (interp, jit *Hart, mi, mj *testMem) {
+	mk := func() (*Hart, *testMem) {
+		m := newTestMem()
+		m.mapPages(codeBase, codeSize, AccessRead|AccessExec)
+		m.mapPages(dataBase, dataSize, AccessRead|AccessWrite)
+		for a := uint64(dataBase); a < dataBase+dataSize; a += PageSize {
+			// Each data page is followed in host memory by a canary page,
+			// so that an access that runs past a page end reads or
+			// writes something else than the next guest page.
+			pair := new([2]Page)
+			for i := range pair[1] {
+				pair[1][i] = 0xa5
+			}
+			m.pages[a>>pageShift] = &pair[0]
+		}
+		m.poke(codeBase, code)
+		return New(m), m
+	}
+	interp, mi = mk()
+	jit, mj = mk()
+	interp.noJIT = true
+	for i := 1; i < 32; i++ {
+		v := r.Uint64()
+		if r.IntN(3) == 0 {
+			v = uint64(int64(r.IntN(200) - 100))
+		}
+		interp.X[i], jit.X[i] = v, v
+		f := r.Uint64()
+		interp.F[i], jit.F[i] = f, f
+	}
+	for _, h := range []*Hart{interp, jit} {
+		h.PC = codeBase
+		h.X[7] = codeBase + uint64(r.IntN(8))*4
+		h.X[8] = dataBase + 2048 + uint64(r.IntN(3*PageSize))
+		if r.IntN(2) == 0 {
+			h.X[8] = dataBase + uint64(1+r.IntN(3))*PageSize // at a page end
+		}
+		h.X[9] = dataBase + 2048 + uint64(r.IntN(3*PageSize))
+	}
+	if r.IntN(10) == 0 {
+		jit.X[9] += 2 * PageSize // loads and stores past the mapping fault
+	}
+	interp.X[8], interp.X[9] = jit.X[8], jit.X[9]
+	interp.X[7] = jit.X[7]
+	for i := 0; i < dataSize; i += 8 {
+		v := r.Uint64()
+		mi.poke64(dataBase+uint64(i), v)
+		mj.poke64(dataBase+uint64(i), v)
+	}
+	return interp, jit, mi, mj
+}
+
+// sameState reports how a and b differ, or "" if they do not.
+func sameState(a, b *Hart, ma, mb *testMem) string {
+	switch {
+	case a.PC != b.PC:
+		return fmt.Sprintf("pc %#x, want %#x", b.PC, a.PC)
+	case a.Instret != b.Instret:
+		return fmt.Sprintf("instret %d, want %d", b.Instret, a.Instret)
+	case a.X != b.X:
+		for i := range a.X {
+			if a.X[i] != b.X[i] {
+				return fmt.Sprintf("x%d = %#x, want %#x", i, b.X[i], a.X[i])
+			}
+		}
+	case a.F != b.F:
+		return "f registers differ"
+	case a.FCSR != b.FCSR:
+		return "fcsr differs"
+	case !bytes.Equal(ma.peek(dataBase, dataSize), mb.peek(dataBase, dataSize)):
+		return "data memory differs"
+	}
+	return ""
+}
+
+func TestJITMatchesInterpreter(t *testing.T) {
+	if !jitSupported {
+		t.Skip("no translator on this host")
+	}
+	translated := 0
+	for seed := uint64(0); seed < 300; seed++ {
+		r := rand.New(rand.NewPCG(seed, 1))
+		code := randomProgram(r, 24+r.IntN(200))
+		interp, jit, mi, mj := jitPair(r, code)
+		for call := 0; call < 40; call++ {
+			budget := uint64(1 + r.IntN(3000))
+			if r.IntN(4) == 0 {
+				budget = uint64(1 + r.IntN(20))
+			}
+			ei := interp.Run(budget)
+			ej := jit.Run(budget)
+			if ei != ej {
+				t.Fatalf("seed %d, call %d: exit %+v, want %+v (pc %#x)", seed, call, ej, ei, interp.PC)
+			}
+			if d := sameState(interp, jit, mi, mj); d != "" {
+				t.Fatalf("seed %d, call %d (budget %d, exit %+v): %s", seed, call, budget, ei, d)
+			}
+			if ei.Reason != ExitBudget {
+				break
+			}
+		}
+		if jit.icache.jit != nil && jit.icache.jit.used > 0 {
+			translated++
+		}
+	}
+	if translated < 100 {
+		t.Errorf("only %d of 300 programs ran translated code", translated)
+	}
+}
+
+// TestJITSelfModifyingCode: a hot loop that rewrites one of its own
+// instructions runs the new one from the next iteration on, translated
+// or not.
+func TestJITSelfModifyingCode(t *testing.T) {
+	// a0 counts iterations; the instruction at patch adds 1 to a1 until
+	// the loop, at iteration 100, stores over it an addi a1, a1, 100.
+	newInst := iADDI(rA1, rA1, 100)
+	var p prog
+	p.w(li(rT0, uint64(newInst))...)
+	p.w(
+		iADDI(rA2, rZero, 100), // the iteration that patches
+		iADDI(rA3, rZero, 200), // iterations in all
+	)
+	loop := len(p)
+	p.w(
+		iADDI(rA0, rA0, 1),         // loop:
+		enc(opBNE, 0, rA0, rA2, 8), // skip the store but at iteration 100
+		enc(opSW, 0, rT1, rT0, 0),  // patch
+		iADDI(rA1, rA1, 1),         // patch: the instruction rewritten
+	)
+	patch := len(p) - 4
+	p.w(enc(opBNE, 0, rA0, rA3, int32(loop-len(p))), wECALL)
+	for _, translate := range []bool{false, true} {
+		m := newTestMem()
+		m.mapPages(codeBase, codeSize, AccessRead|AccessWrite|AccessExec)
+		m.poke(codeBase, p)
+		h := New(m)
+		h.noJIT = !translate
+		h.PC = codeBase
+		h.X[rT1] = codeBase + uint64(patch)
+		if e := h.Run(100000); e.Reason != ExitEcall {
+			t.Fatalf("translate=%v: exit %+v at %#x", translate, e, h.PC)
+		}
+		// Iterations 1..99 add 1; 100 (right after the store) to 200 add 100.
+		if want := uint64(99 + 101*100); h.X[rA1] != want {
+			t.Errorf("translate=%v: a1 = %d, want %d", translate, h.X[rA1], want)
+		}
+	}
+}
