@@ -139,7 +139,9 @@ func (a *x86) load64(r, base int, disp int32) { a.mem(0, true, []byte{0x8b}, r, 
 func (a *x86) load32(r, base int, disp int32) { a.mem(0, false, []byte{0x8b}, r, base, noIndex, disp) }
 
 // store64: mov [base+disp], r.
-func (a *x86) store64(base int, disp int32, r int) { a.mem(0, true, []byte{0x89}, r, base, noIndex, disp) }
+func (a *x86) store64(base int, disp int32, r int) {
+	a.mem(0, true, []byte{0x89}, r, base, noIndex, disp)
+}
 
 // storeImm64: mov qword [base+disp], sign-extended imm.
 func (a *x86) storeImm64(base int, disp int32, imm int32) {
