@@ -132,9 +132,10 @@ type Hart struct {
 	straddle Inst
 
 	// jitPC and jitN are where translated code left off and how many
-	// instructions it retired (jit.go); noJIT makes this hart interpret.
-	jitPC, jitN uint64
-	noJIT       bool
+	// instructions it retired, at most jitLimit (jit.go); noJIT makes
+	// this hart interpret.
+	jitPC, jitN, jitLimit uint64
+	noJIT                 bool
 }
 
 // New returns a hart with all registers zero that runs in mem (which may be

@@ -34,6 +34,9 @@ type codePage struct {
 	insts [slotsPerPage]Inst
 	page  *Page
 	jit   *[slotsPerPage]jitSlot // the page's translated blocks (jit.go); nil until one is counted
+	// jitWait are the exits of the page's blocks to positions in it that
+	// have no block yet, to chain when they get one.
+	jitWait []jitLink
 }
 
 // icache is the set of codePages of one hart, or of the harts that share
@@ -71,6 +74,7 @@ func (c *icache) get(p *Page) *codePage {
 		if cp.jit != nil {
 			*cp.jit = [slotsPerPage]jitSlot{}
 		}
+		cp.jitWait = cp.jitWait[:0]
 	} else {
 		cp = new(codePage)
 	}

@@ -71,6 +71,7 @@ func (h *Hart) runBlocks(pc, n, budget uint64) (uint64, uint64, *Exit) {
 		if budget-n < uint64(s.n) {
 			return pc, n, nil
 		}
+		h.jitN, h.jitLimit = 0, budget-n
 		r := h.icache.jit.run(s.off-1, h, pc)
 		pc, n = h.jitPC, n+h.jitN
 		if r == jitSlow {
@@ -98,7 +99,7 @@ func (h *Hart) translateAt(cp *codePage, pc uint64, s *jitSlot) bool {
 			return false
 		}
 	}
-	code, n := h.translate(cp, pc, c.jitBuf)
+	code, n, links := h.translate(cp, pc, c.jitBuf)
 	c.jitBuf = code[:0]
 	if n == 0 {
 		s.hits = noBlock
@@ -110,9 +111,36 @@ func (h *Hart) translateAt(cp *codePage, pc uint64, s *jitSlot) bool {
 		h.FlushICache()
 		return false
 	}
-	off := jc.used
+	off := uint32(jc.used)
 	copy(jc.mem[off:], code)
-	jc.used = (off + len(code) + 15) &^ 15
-	s.off, s.n = uint32(off)+1, uint16(n)
+	jc.used = (int(off) + len(code) + 15) &^ 15
+	s.off, s.n = off+1, uint16(n)
+	// Chain: the new block's exits to blocks of the page, and the page's
+	// waiting exits to the new block.
+	for _, l := range links {
+		l.pos += off
+		if t := &cp.jit[l.slot]; t.off != 0 {
+			patchRel32(jc.mem, l.pos, t.off-1)
+		} else {
+			cp.jitWait = append(cp.jitWait, l)
+		}
+	}
+	slot := uint16(pc >> 1 & (slotsPerPage - 1))
+	wait := cp.jitWait[:0]
+	for _, l := range cp.jitWait {
+		if l.slot == slot {
+			patchRel32(jc.mem, l.pos, off)
+		} else {
+			wait = append(wait, l)
+		}
+	}
+	cp.jitWait = wait
 	return true
+}
+
+// patchRel32 points the jmp rel32 whose displacement is at pos in code to
+// target.
+func patchRel32(code []byte, pos, target uint32) {
+	rel := target - (pos + 4)
+	code[pos], code[pos+1], code[pos+2], code[pos+3] = byte(rel), byte(rel>>8), byte(rel>>16), byte(rel>>24)
 }

@@ -24,9 +24,18 @@ import (
 // memory operand is the Hart or a page the TLB holds, at an offset it
 // has checked.
 //
-// Exit protocol: the code stores the pc to go on at in h.jitPC and the
-// number of instructions it retired in h.jitN, and returns jitNext, or
-// jitSlow when the instruction at h.jitPC must be executed by Go.
+// Blocks chain: an exit to a fixed address in the same page jumps straight
+// to the block there, once there is one (translate patches the jump in
+// when it makes the target; both go with their page, so a link never
+// outlives its target), with RSI moved on to the target's pc. So a hot
+// loop runs without coming back to Go, for as long as the budget lasts:
+// each block begins by checking that h.jitN, the instructions retired
+// since Go entered the code, plus its own length stays within h.jitLimit,
+// and returns to Go without running when it would not.
+//
+// Exit protocol: the code adds the instructions it retired to h.jitN,
+// stores the pc to go on at in h.jitPC and returns jitNext, or jitSlow
+// when the instruction at h.jitPC must be executed by Go.
 
 const jitSupported = true
 
@@ -38,7 +47,7 @@ func jitEnter(code uintptr, h *Hart, pc uint64) uint64
 
 // Offsets in the Hart of what the code reaches.
 var (
-	offX, offF, offJitPC, offJitN, offTLBR, offTLBW int32
+	offX, offF, offJitPC, offJitN, offJitLimit, offTLBR, offTLBW int32
 )
 
 func init() {
@@ -47,6 +56,7 @@ func init() {
 	offF = int32(unsafe.Offsetof(h.F))
 	offJitPC = int32(unsafe.Offsetof(h.jitPC))
 	offJitN = int32(unsafe.Offsetof(h.jitN))
+	offJitLimit = int32(unsafe.Offsetof(h.jitLimit))
 	offTLBR = int32(unsafe.Offsetof(h.tlb) + unsafe.Offsetof(h.tlb.r))
 	offTLBW = int32(unsafe.Offsetof(h.tlb) + unsafe.Offsetof(h.tlb.w))
 	if unsafe.Sizeof(tlbEntry{}) != 16 || unsafe.Offsetof(tlbEntry{}.page) != 8 {
@@ -113,7 +123,17 @@ const maxBlock = 64
 // jitAsm translates one block.
 type jitAsm struct {
 	x86
-	slow []jitStub // exits to emit after the block's body
+	slow  []jitStub // exits to emit after the block's body
+	links []jitLink // exits to a fixed pc in the page: jumps to chain
+	page  int32     // the block's page offset
+}
+
+// jitLink is a jmp rel32 at pos (in the block, then in the icache's
+// code) that leads to the exit it precedes until the block at slot is
+// translated, and then to that block.
+type jitLink struct {
+	pos  uint32
+	slot uint16
 }
 
 // jitStub is an out-of-line slow exit: the jcc at pos leads to it; the
@@ -131,8 +151,15 @@ func fr(r uint8) int32 { return offF + 8*int32(r&31) }
 // translate assembles the block that starts at pc, in cp, and returns its
 // machine code and the number of instructions it holds (0: the first
 // instruction cannot be translated).
-func (h *Hart) translate(cp *codePage, pc uint64, buf []byte) ([]byte, int) {
-	a := &jitAsm{x86: x86{b: buf[:0]}}
+func (h *Hart) translate(cp *codePage, pc uint64, buf []byte) ([]byte, int, []jitLink) {
+	a := &jitAsm{x86: x86{b: buf[:0]}, page: int32(pc & pageMask)}
+	// The budget check; its length is patched in at the end.
+	a.load64(rAX, rDI, offJitN)
+	a.rr(true, []byte{0x81}, aluAdd, rAX)
+	lenAt := len(a.b)
+	a.imm32(0)
+	a.aluMem(true, 0x3b, rAX, rDI, offJitLimit)
+	over := a.jcc(ccA)
 	var delta int32 // bytes from the block start
 	n := 0
 	ended := false
@@ -163,28 +190,46 @@ func (h *Hart) translate(cp *codePage, pc uint64, buf []byte) ([]byte, int) {
 		}
 	}
 	if n == 0 {
-		return nil, 0
+		return nil, 0, nil
 	}
 	if !ended {
 		a.exitAt(delta, int32(n))
 	}
+	a.b[lenAt] = byte(n)
+	a.patch(over)
+	a.store64(rDI, offJitPC, rSI)
+	a.zero(rAX) // jitNext
+	a.ret()
 	for _, s := range a.slow {
 		a.patch(s.pos)
-		a.storeImm64(rDI, offJitN, s.i)
+		a.addJitN(s.i)
 		a.lea(rAX, rSI, s.delta)
 		a.store64(rDI, offJitPC, rAX)
 		a.byte1(0xb8, jitSlow, 0, 0, 0) // mov eax, jitSlow
 		a.ret()
 	}
-	return a.b, n
+	return a.b, n, a.links
+}
+
+// addJitN: add qword [rdi+jitN], n.
+func (a *jitAsm) addJitN(n int32) {
+	a.mem(0, true, []byte{0x81}, aluAdd, rDI, noIndex, offJitN)
+	a.imm32(n)
 }
 
 // exitAt leaves the block for the instruction at byte delta after n
-// instructions.
+// instructions: through a jump that chains to the block there when that
+// is in the same page, else back to Go.
 func (a *jitAsm) exitAt(delta, n int32) {
-	a.storeImm64(rDI, offJitN, n)
-	a.lea(rAX, rSI, delta)
-	a.store64(rDI, offJitPC, rAX)
+	a.addJitN(n)
+	if delta != 0 {
+		a.lea(rSI, rSI, delta)
+	}
+	if t := a.page + delta; t >= 0 && t < PageSize {
+		a.byte1(0xe9, 0, 0, 0, 0) // jmp rel32: to the next instruction until linked
+		a.links = append(a.links, jitLink{pos: uint32(len(a.b) - 4), slot: uint16(t >> 1)})
+	}
+	a.store64(rDI, offJitPC, rSI)
 	a.zero(rAX) // jitNext
 	a.ret()
 }
@@ -259,7 +304,7 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 		a.aluImm(true, aluAnd, rCX, -2)
 		a.lea(rAX, rSI, next)
 		a.storeX(in.Rd, rAX)
-		a.storeImm64(rDI, offJitN, i+1)
+		a.addJitN(i + 1)
 		a.store64(rDI, offJitPC, rCX)
 		a.zero(rAX)
 		a.ret()

@@ -16,4 +16,11 @@ func newJITCode() *jitCode { return nil }
 
 func (jc *jitCode) run(off uint32, h *Hart, pc uint64) uint64 { panic("cpu: no translator") }
 
-func (h *Hart) translate(cp *codePage, pc uint64, buf []byte) ([]byte, int) { return nil, 0 }
+type jitLink struct {
+	pos  uint32
+	slot uint16
+}
+
+func (h *Hart) translate(cp *codePage, pc uint64, buf []byte) ([]byte, int, []jitLink) {
+	return nil, 0, nil
+}
