@@ -214,8 +214,8 @@ func (h *Hart) ShareCode(o *Hart) {
 func (h *Hart) ClearReservation() { h.resValid = false }
 
 // Clone returns a new hart with a copy of h's architectural state (X, F,
-// PC, FCSR, Instret, Time) that runs in mem, with an empty TLB and no
-// reservation: the starting point of a child of clone or fork, whose kernel
+// PC, FCSR, Instret, Time) that runs in mem, with no reservation and with
+// h's TLB if mem is h's memory (a thread), else an empty one: the starting point of a child of clone or fork, whose kernel
 // then sets the child's return value and stack. mem is h's own memory for a
 // thread, or a copy-on-write copy of it for a fork child, whose pages hold
 // the same code; the child shares h's decoded-instruction cache (see
@@ -223,8 +223,8 @@ func (h *Hart) ClearReservation() { h.resValid = false }
 // CodeMemory.
 func (h *Hart) Clone(mem Memory) *Hart {
 	c := &Hart{X: h.X, F: h.F, PC: h.PC, FCSR: h.FCSR, Instret: h.Instret, Mem: mem, Time: h.Time}
-	c.tlb.flush()
 	if _, ok := mem.(CodeMemory); mem != h.Mem && !ok {
+		c.tlb.flush()
 		c.icache = newICache()
 		c.gen = mem.Generation()
 		return c
@@ -232,6 +232,13 @@ func (h *Hart) Clone(mem Memory) *Hart {
 	c.icache = h.icache
 	c.codeGen, c.codeEpoch = h.codeGen, h.icache.epoch
 	c.gen = mem.Generation()
+	if mem != h.Mem {
+		c.tlb.flush()
+	} else {
+		// A thread starts with its creator's translations, which stand
+		// or go stale together: its first Run checks them as h's would.
+		c.tlb, c.gen, c.codeEpoch = h.tlb, h.gen, h.codeEpoch
+	}
 	if cm, ok := mem.(CodeMemory); ok && cm.CodeGeneration() != h.codeGen {
 		c.gen = noGen // the first Run checks the code, as h's next one would
 	}

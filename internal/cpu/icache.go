@@ -106,6 +106,7 @@ func (h *Hart) dropCode(cp *codePage) {
 			h.tlb.x[i] = execEntry{vpn: noVPN}
 		}
 	}
+	h.tlb.flushJumps()
 	delete(h.icache.pages, cp.page)
 	h.icache.release(cp)
 	h.icache.epoch++

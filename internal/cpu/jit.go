@@ -71,12 +71,20 @@ func (h *Hart) runBlocks(pc, n, budget uint64) (uint64, uint64, *Exit) {
 		if budget-n < uint64(s.n) {
 			return pc, n, nil
 		}
+		h.tlb.j[jumpIndex(pc)] = jumpEntry{pc, h.icache.jit.addr(s.off - 1)}
 		h.jitN, h.jitLimit = 0, budget-n
 		r := h.icache.jit.run(s.off-1, h, pc)
 		pc, n = h.jitPC, n+h.jitN
 		if r == jitSlow {
-			// The instruction is in the block, so in cp's page.
+			// The block that left may be one chained to in another page.
+			cp := h.codeAt(pc)
+			if cp == nil {
+				return pc, n, nil // fast reports the fault
+			}
 			in := &cp.insts[pc>>1&(slotsPerPage-1)]
+			if in.Op == opDecode {
+				return pc, n, nil
+			}
 			next, ex, trap := h.slowStep(in, pc, n)
 			if trap {
 				return next, n, &ex

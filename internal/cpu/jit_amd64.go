@@ -47,7 +47,7 @@ func jitEnter(code uintptr, h *Hart, pc uint64) uint64
 
 // Offsets in the Hart of what the code reaches.
 var (
-	offX, offF, offJitPC, offJitN, offJitLimit, offTLBR, offTLBW int32
+	offX, offF, offJitPC, offJitN, offJitLimit, offTLBR, offTLBW, offJumps int32
 )
 
 func init() {
@@ -59,8 +59,10 @@ func init() {
 	offJitLimit = int32(unsafe.Offsetof(h.jitLimit))
 	offTLBR = int32(unsafe.Offsetof(h.tlb) + unsafe.Offsetof(h.tlb.r))
 	offTLBW = int32(unsafe.Offsetof(h.tlb) + unsafe.Offsetof(h.tlb.w))
-	if unsafe.Sizeof(tlbEntry{}) != 16 || unsafe.Offsetof(tlbEntry{}.page) != 8 {
-		panic("cpu: the translator assumes 16-byte TLB entries {vpn, page}")
+	offJumps = int32(unsafe.Offsetof(h.tlb) + unsafe.Offsetof(h.tlb.j))
+	if unsafe.Sizeof(tlbEntry{}) != 16 || unsafe.Offsetof(tlbEntry{}.page) != 8 ||
+		unsafe.Sizeof(jumpEntry{}) != 16 || unsafe.Offsetof(jumpEntry{}.code) != 8 {
+		panic("cpu: the translator assumes 16-byte TLB and jump cache entries")
 	}
 }
 
@@ -87,9 +89,12 @@ func newJITCode() *jitCode {
 	return jc
 }
 
+// addr returns the host address of the code at off.
+func (jc *jitCode) addr(off uint32) uintptr { return uintptr(unsafe.Pointer(&jc.mem[off])) }
+
 // run enters the code at off for the hart, whose block starts at pc.
 func (jc *jitCode) run(off uint32, h *Hart, pc uint64) uint64 {
-	return jitEnter(uintptr(unsafe.Pointer(&jc.mem[off])), h, pc)
+	return jitEnter(jc.addr(off), h, pc)
 }
 
 // translatable reports whether the translator handles op.
@@ -228,7 +233,28 @@ func (a *jitAsm) exitAt(delta, n int32) {
 	if t := a.page + delta; t >= 0 && t < PageSize {
 		a.byte1(0xe9, 0, 0, 0, 0) // jmp rel32: to the next instruction until linked
 		a.links = append(a.links, jitLink{pos: uint32(len(a.b) - 4), slot: uint16(t >> 1)})
+		a.store64(rDI, offJitPC, rSI)
+		a.zero(rAX) // jitNext
+		a.ret()
+		return
 	}
+	a.jumpVia()
+}
+
+// jumpVia leaves for the pc in RSI through the jump cache: to the block
+// there if the cache has it, else back to Go.
+func (a *jitAsm) jumpVia() {
+	a.movRR(rAX, rSI) // jumpIndex
+	a.shiftImm(true, shShr, rAX, 1)
+	a.movRR(rDX, rSI)
+	a.shiftImm(true, shShr, rDX, pageShift)
+	a.rr(false, []byte{0x31}, rDX, rAX) // xor eax, edx
+	a.aluImm(false, aluAnd, rAX, jumpSize-1)
+	a.shiftImm(false, shShl, rAX, 4)
+	a.mem(0, true, []byte{0x3b}, rSI, rDI, rAX, offJumps) // cmp rsi, [rdi+rax+j]
+	miss := a.jcc(ccNE)
+	a.mem(0, false, []byte{0xff}, 4, rDI, rAX, offJumps+8) // jmp [rdi+rax+j+8]
+	a.patch(miss)
 	a.store64(rDI, offJitPC, rSI)
 	a.zero(rAX) // jitNext
 	a.ret()
@@ -305,9 +331,8 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 		a.lea(rAX, rSI, next)
 		a.storeX(in.Rd, rAX)
 		a.addJitN(i + 1)
-		a.store64(rDI, offJitPC, rCX)
-		a.zero(rAX)
-		a.ret()
+		a.movRR(rSI, rCX)
+		a.jumpVia()
 	case opBEQ, opBNE, opBLT, opBGE, opBLTU, opBGEU:
 		cc := map[Op]byte{opBEQ: ccE, opBNE: ccNE, opBLT: ccL, opBGE: ccGE, opBLTU: ccB, opBGEU: ccAE}[in.Op]
 		a.loadX(rAX, in.Rs1)

@@ -102,11 +102,18 @@ func randomProgram(r *rand.Rand, n int) prog {
 // jitPair returns an interpreting and a translating hart, each in its own
 // memory holding code, with the same registers from seed.
 func jitPair(r *rand.Rand, code prog) (interp, jit *Hart, mi, mj *testMem) {
+	// Half the programs span a page end, so that blocks end there and
+	// jumps cross it.
+	start := uint64(codeBase)
+	if r.IntN(2) == 0 {
+		start += PageSize - 2*uint64(r.IntN(min(len(code), PageSize)/2))
+	}
 	mk := func() (*Hart, *testMem) {
 		m := newTestMem()
 		m.mapPages(codeBase, codeSize, AccessRead|AccessExec)
 		m.mapPages(dataBase, dataSize, AccessRead|AccessWrite)
-		for a := uint64(dataBase); a < dataBase+dataSize; a += PageSize {
+		m.mapPages(aliasBase, dataSize, AccessRead|AccessWrite)
+		for _, a := range dataPages() {
 			// Each data page is followed in host memory by a canary page,
 			// so that an access that runs past a page end reads or
 			// writes something else than the next guest page.
@@ -116,7 +123,7 @@ func jitPair(r *rand.Rand, code prog) (interp, jit *Hart, mi, mj *testMem) {
 			}
 			m.pages[a>>pageShift] = &pair[0]
 		}
-		m.poke(codeBase, code)
+		m.poke(start, code)
 		return New(m), m
 	}
 	interp, mi = mk()
@@ -132,25 +139,44 @@ func jitPair(r *rand.Rand, code prog) (interp, jit *Hart, mi, mj *testMem) {
 		interp.F[i], jit.F[i] = f, f
 	}
 	for _, h := range []*Hart{interp, jit} {
-		h.PC = codeBase
-		h.X[7] = codeBase + uint64(r.IntN(8))*4
+		h.PC = start
+		h.X[7] = start + uint64(r.IntN(8))*4
 		h.X[8] = dataBase + 2048 + uint64(r.IntN(3*PageSize))
 		if r.IntN(2) == 0 {
 			h.X[8] = dataBase + uint64(1+r.IntN(3))*PageSize // at a page end
 		}
 		h.X[9] = dataBase + 2048 + uint64(r.IntN(3*PageSize))
+		if r.IntN(2) == 0 {
+			h.X[9] += aliasBase - dataBase
+		}
 	}
 	if r.IntN(10) == 0 {
 		jit.X[9] += 2 * PageSize // loads and stores past the mapping fault
 	}
 	interp.X[8], interp.X[9] = jit.X[8], jit.X[9]
 	interp.X[7] = jit.X[7]
-	for i := 0; i < dataSize; i += 8 {
-		v := r.Uint64()
-		mi.poke64(dataBase+uint64(i), v)
-		mj.poke64(dataBase+uint64(i), v)
+	for _, p := range dataPages() {
+		for i := uint64(0); i < PageSize; i += 8 {
+			v := r.Uint64()
+			mi.poke64(p+i, v)
+			mj.poke64(p+i, v)
+		}
 	}
 	return interp, jit, mi, mj
+}
+
+// aliasBase is where the random programs have more data pages, at the
+// same TLB indexes as those at dataBase, so that accesses through x8 and
+// x9 evict each other's translations.
+const aliasBase = dataBase + tlbSize*PageSize
+
+// dataPages returns the addresses of the random programs' data pages.
+func dataPages() []uint64 {
+	var as []uint64
+	for a := uint64(0); a < dataSize; a += PageSize {
+		as = append(as, dataBase+a, aliasBase+a)
+	}
+	return as
 }
 
 // sameState reports how a and b differ, or "" if they do not.
@@ -170,8 +196,11 @@ func sameState(a, b *Hart, ma, mb *testMem) string {
 		return "f registers differ"
 	case a.FCSR != b.FCSR:
 		return "fcsr differs"
-	case !bytes.Equal(ma.peek(dataBase, dataSize), mb.peek(dataBase, dataSize)):
-		return "data memory differs"
+	}
+	for _, p := range dataPages() {
+		if !bytes.Equal(ma.peek(p, PageSize), mb.peek(p, PageSize)) {
+			return fmt.Sprintf("data page %#x differs", p)
+		}
 	}
 	return ""
 }
@@ -183,7 +212,11 @@ func TestJITMatchesInterpreter(t *testing.T) {
 	translated := 0
 	for seed := uint64(0); seed < 300; seed++ {
 		r := rand.New(rand.NewPCG(seed, 1))
-		code := randomProgram(r, 24+r.IntN(200))
+		n := 24 + r.IntN(200)
+		if seed%4 == 0 {
+			n = 1100 + r.IntN(400) // over a page: slots of both pages in use
+		}
+		code := randomProgram(r, n)
 		interp, jit, mi, mj := jitPair(r, code)
 		for call := 0; call < 40; call++ {
 			budget := uint64(1 + r.IntN(3000))
@@ -212,41 +245,125 @@ func TestJITMatchesInterpreter(t *testing.T) {
 }
 
 // TestJITSelfModifyingCode: a hot loop that rewrites one of its own
-// instructions runs the new one from the next iteration on, translated
-// or not.
+// instructions, or one of a function it calls, runs the new one from
+// then on, translated or not.
 func TestJITSelfModifyingCode(t *testing.T) {
-	// a0 counts iterations; the instruction at patch adds 1 to a1 until
+	// a0 counts iterations; the patched instruction adds 1 to a1 until
 	// the loop, at iteration 100, stores over it an addi a1, a1, 100.
 	newInst := iADDI(rA1, rA1, 100)
-	var p prog
-	p.w(li(rT0, uint64(newInst))...)
-	p.w(
-		iADDI(rA2, rZero, 100), // the iteration that patches
-		iADDI(rA3, rZero, 200), // iterations in all
+	head := func(p *prog) int {
+		p.w(li(rT0, uint64(newInst))...)
+		p.w(
+			iADDI(rA2, rZero, 100), // the iteration that patches
+			iADDI(rA3, rZero, 200), // iterations in all
+		)
+		loop := len(*p)
+		p.w(
+			iADDI(rA0, rA0, 1),         // loop:
+			enc(opBNE, 0, rA0, rA2, 8), // skip the store but at iteration 100
+			enc(opSW, 0, rT1, rT0, 0),  // patch
+		)
+		return loop
+	}
+	tests := []struct {
+		name string
+		code func() (p prog, patch int)
+	}{
+		{"in the loop", func() (prog, int) {
+			var p prog
+			loop := head(&p)
+			patch := len(p)
+			p.w(iADDI(rA1, rA1, 1)) // the instruction rewritten
+			p.w(enc(opBNE, 0, rA0, rA3, int32(loop-len(p))), wECALL)
+			return p, patch
+		}},
+		{"in a function called", func() (prog, int) {
+			var p prog
+			loop := head(&p)
+			p.w(enc(opJALR, rRa, rT1, 0, 0)) // call the function at t1
+			p.w(enc(opBNE, 0, rA0, rA3, int32(loop-len(p))), wECALL)
+			patch := len(p)
+			p.w(iADDI(rA1, rA1, 1), enc(opJALR, 0, rRa, 0, 0))
+			return p, patch
+		}},
+	}
+	for _, tc := range tests {
+		for _, translate := range []bool{false, true} {
+			p, patch := tc.code()
+			m := newTestMem()
+			m.mapPages(codeBase, codeSize, AccessRead|AccessWrite|AccessExec)
+			m.poke(codeBase, p)
+			h := New(m)
+			h.noJIT = !translate
+			h.PC = codeBase
+			h.X[rT1] = codeBase + uint64(patch)
+			if e := h.Run(100000); e.Reason != ExitEcall {
+				t.Fatalf("%s, translate=%v: exit %+v at %#x", tc.name, translate, e, h.PC)
+			}
+			// Iterations 1..99 add 1; 100 (right after the store) to 200 add 100.
+			if want := uint64(99 + 101*100); h.X[rA1] != want {
+				t.Errorf("%s, translate=%v: a1 = %d, want %d", tc.name, translate, h.X[rA1], want)
+			}
+		}
+	}
+}
+
+// TestJITChainAcrossPages: a loop whose two blocks lie in two pages,
+// chained through the jump cache, each with a load that misses the TLB on
+// every iteration (x8 and x9 evict each other), so that a block entered
+// from the other page leaves for Go at an instruction of its own page.
+func TestJITChainAcrossPages(t *testing.T) {
+	code := make(prog, 2*PageSize)
+	put := func(off int, words ...uint32) {
+		var p prog
+		p.w(words...)
+		copy(code[off:], p)
+	}
+	// Page 1, 0x100: load through s0 what the last iteration stored,
+	// count in a5 and store it, jump to page 2, 0x100.
+	put(0x100,
+		enc(opLD, rA4, rS0, 0, 0),
+		iR(opADD, rA0, rA0, rA4),
+		iADDI(rA5, rA5, 1),
+		enc(opSD, 0, rS0, rA5, 0),
+		enc(opJAL, 0, 0, 0, PageSize-16),
 	)
-	loop := len(p)
-	p.w(
-		iADDI(rA0, rA0, 1),         // loop:
-		enc(opBNE, 0, rA0, rA2, 8), // skip the store but at iteration 100
-		enc(opSW, 0, rT1, rT0, 0),  // patch
-		iADDI(rA1, rA1, 1),         // patch: the instruction rewritten
+	// Page 2, 0x100: the same through s1 with a2, which counts down;
+	// loop back until it runs out, then ecall.
+	put(PageSize+0x100,
+		enc(opLD, rA3, rS1, 0, 0),
+		iR(opADD, rA0, rA0, rA3),
+		iR(opMUL, rA0, rA0, rA3),
+		iADDI(rA2, rA2, -1),
+		enc(opSD, 0, rS1, rA2, 0),
+		enc(opBEQ, 0, rA2, 0, 8),
+		enc(opJAL, 0, 0, 0, -PageSize-24),
+		wECALL,
 	)
-	patch := len(p) - 4
-	p.w(enc(opBNE, 0, rA0, rA3, int32(loop-len(p))), wECALL)
-	for _, translate := range []bool{false, true} {
+	var states [2]*Hart
+	for i, translate := range []bool{false, true} {
 		m := newTestMem()
-		m.mapPages(codeBase, codeSize, AccessRead|AccessWrite|AccessExec)
-		m.poke(codeBase, p)
+		m.mapPages(codeBase, 2*PageSize, AccessRead|AccessExec)
+		m.mapPages(dataBase, PageSize, AccessRead|AccessWrite)
+		m.mapPages(aliasBase, PageSize, AccessRead|AccessWrite)
+		m.poke(codeBase, code)
+		m.poke64(dataBase, 3)
+		m.poke64(aliasBase, 4)
 		h := New(m)
 		h.noJIT = !translate
-		h.PC = codeBase
-		h.X[rT1] = codeBase + uint64(patch)
-		if e := h.Run(100000); e.Reason != ExitEcall {
+		h.PC = codeBase + 0x100
+		h.X[rS0], h.X[rS1], h.X[rA2] = dataBase, aliasBase, 1000
+		if e := h.Run(1 << 20); e.Reason != ExitEcall {
 			t.Fatalf("translate=%v: exit %+v at %#x", translate, e, h.PC)
 		}
-		// Iterations 1..99 add 1; 100 (right after the store) to 200 add 100.
-		if want := uint64(99 + 101*100); h.X[rA1] != want {
-			t.Errorf("translate=%v: a1 = %d, want %d", translate, h.X[rA1], want)
+		states[i] = h
+	}
+	for r := range states[0].X {
+		if got, want := states[1].X[r], states[0].X[r]; got != want {
+			t.Errorf("translated: x%d = %#x, want %#x", r, got, want)
 		}
+	}
+	if states[0].X[rA5] != 1000 {
+		t.Errorf("interpreted: a5 %d, want 1000", states[0].X[rA5])
 	}
 }

@@ -35,11 +35,31 @@ type execEntry struct {
 	code *codePage
 }
 
+// jumpEntry maps a guest pc to the host address of the translated block
+// that starts there (jit.go).
+type jumpEntry struct {
+	pc   uint64
+	code uintptr
+}
+
+// jumpSize is the number of jump cache entries; a power of two.
+const jumpSize = 256
+
+// jumpIndex returns the jump cache index of pc: the bits of its page
+// offset mixed with those of its page number, so that the same offset in
+// two pages (a call and the function it calls, say) rarely collide. The
+// translated code computes the same (jumpVia).
+func jumpIndex(pc uint64) uint64 { return (pc>>1 ^ pc>>pageShift) & (jumpSize - 1) }
+
 // tlb is the hart's software TLB.
 type tlb struct {
 	r [tlbSize]tlbEntry
 	w [tlbSize]tlbEntry
 	x [tlbSize]execEntry
+	// j is the jump cache: where translated code that leaves for a pc
+	// not fixed in its page finds the block there, indexed by pc>>1. It
+	// is a cache of fetch translations and goes with them.
+	j [jumpSize]jumpEntry
 }
 
 // flush empties all three arrays.
@@ -51,10 +71,18 @@ func (t *tlb) flush() {
 	t.flushExec()
 }
 
-// flushExec empties the fetch array.
+// flushExec empties the fetch array and the jump cache.
 func (t *tlb) flushExec() {
 	for i := range t.x {
 		t.x[i] = execEntry{vpn: noVPN}
+	}
+	t.flushJumps()
+}
+
+// flushJumps empties the jump cache.
+func (t *tlb) flushJumps() {
+	for i := range t.j {
+		t.j[i] = jumpEntry{pc: noVPN}
 	}
 }
 
