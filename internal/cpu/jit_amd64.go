@@ -107,7 +107,8 @@ func translatable(op Op) bool {
 		opADDI, opSLTI, opSLTIU, opXORI, opORI, opANDI, opSLLI, opSRLI, opSRAI,
 		opADD, opSUB, opSLL, opSLT, opSLTU, opXOR, opSRL, opSRA, opOR, opAND,
 		opADDIW, opSLLIW, opSRLIW, opSRAIW, opADDW, opSUBW, opSLLW, opSRLW, opSRAW,
-		opMUL, opMULH, opMULHU, opMULW, opFENCE:
+		opMUL, opMULH, opMULHU, opMULW,
+		opDIV, opDIVU, opREM, opREMU, opDIVW, opDIVUW, opREMW, opREMUW, opFENCE:
 		return true
 	}
 	return false
@@ -512,7 +513,68 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 		a.mem(0, true, []byte{0xf7}, digit, rDI, noIndex, xr(in.Rs2)) // (i)mul qword [X+rs2]
 		a.storeX(in.Rd, rDX)
 
+	case opDIV, opDIVU, opREM, opREMU, opDIVW, opDIVUW, opREMW, opREMUW:
+		a.divide(in)
+
 	case opFENCE:
 		// One hart at a time sees memory in program order.
+	}
+}
+
+// divide emits a division or remainder with RISC-V's answers where x86's
+// div and idiv would trap: by zero, all ones for a quotient and the
+// dividend for a remainder; the most negative number by -1, itself for a
+// quotient and 0 for a remainder. W forms work on the low 32 bits and
+// sign-extend the result.
+func (a *jitAsm) divide(in *Inst) {
+	if in.Rd == 0 {
+		return
+	}
+	w := in.Op == opDIV || in.Op == opDIVU || in.Op == opREM || in.Op == opREMU
+	signed := in.Op == opDIV || in.Op == opREM || in.Op == opDIVW || in.Op == opREMW
+	quotient := in.Op == opDIV || in.Op == opDIVU || in.Op == opDIVW || in.Op == opDIVUW
+	a.mem(0, w, []byte{0x8b}, rAX, rDI, noIndex, xr(in.Rs1)) // mov rax/eax, rs1
+	a.mem(0, w, []byte{0x8b}, rCX, rDI, noIndex, xr(in.Rs2)) // mov rcx/ecx, rs2
+	a.rr(w, []byte{0x85}, rCX, rCX)                          // test rcx, rcx
+	byZero := a.jcc(ccE)
+	var byMinus1 int
+	if signed {
+		a.aluImm(w, aluCmp, rCX, -1)
+		byMinus1 = a.jcc(ccE)
+		a.rex(w, 0, 0, 0)
+		a.byte1(0x99)                 // cqo / cdq
+		a.rr(w, []byte{0xf7}, 7, rCX) // idiv rcx
+	} else {
+		a.zero(rDX)
+		a.rr(w, []byte{0xf7}, 6, rCX) // div rcx
+	}
+	done := []int{a.jmp()}
+	if signed {
+		a.patch(byMinus1)
+		if quotient {
+			a.rr(w, []byte{0xf7}, 3, rAX) // neg rax: the most negative stays
+		} else {
+			a.zero(rDX)
+		}
+		done = append(done, a.jmp())
+	}
+	a.patch(byZero)
+	if quotient {
+		a.rr(true, []byte{0xc7}, 0, rAX) // mov rax, -1
+		a.imm32(-1)
+	} else {
+		a.movRR(rDX, rAX) // the dividend
+	}
+	for _, d := range done {
+		a.patch(d)
+	}
+	r := rDX
+	if quotient {
+		r = rAX
+	}
+	if w {
+		a.storeX(in.Rd, r)
+	} else {
+		a.storeXW(in.Rd, r)
 	}
 }

@@ -34,7 +34,7 @@ func randomProgram(r *rand.Rand, n int) prog {
 	}
 	alu := []Op{opADD, opSUB, opSLL, opSLT, opSLTU, opXOR, opSRL, opSRA, opOR, opAND,
 		opADDW, opSUBW, opSLLW, opSRLW, opSRAW, opMUL, opMULH, opMULHU, opMULW,
-		opDIV, opDIVU, opREM, opREMU, opMULHSU, opDIVW, opREMUW}
+		opDIV, opDIVU, opREM, opREMU, opMULHSU, opDIVW, opDIVUW, opREMW, opREMUW}
 	imm := []Op{opADDI, opSLTI, opSLTIU, opXORI, opORI, opANDI, opADDIW}
 	shift := []Op{opSLLI, opSRLI, opSRAI, opSLLIW, opSRLIW, opSRAIW}
 	loads := []Op{opLB, opLH, opLW, opLD, opLBU, opLHU, opLWU, opFLW, opFLD}
@@ -131,8 +131,12 @@ func jitPair(r *rand.Rand, code prog) (interp, jit *Hart, mi, mj *testMem) {
 	interp.noJIT = true
 	for i := 1; i < 32; i++ {
 		v := r.Uint64()
-		if r.IntN(3) == 0 {
+		switch r.IntN(6) {
+		case 0, 1:
 			v = uint64(int64(r.IntN(200) - 100))
+		case 2:
+			// What division treats specially, in 64 and 32 bits.
+			v = []uint64{0, ^uint64(0), 1 << 63, 0xffffffff_80000000, 0x80000000, 0xffffffff, 1 << 32}[r.IntN(7)]
 		}
 		interp.X[i], jit.X[i] = v, v
 		f := r.Uint64()

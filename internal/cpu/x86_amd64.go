@@ -212,4 +212,11 @@ func (a *x86) patch(pos int) {
 	a.b[pos], a.b[pos+1], a.b[pos+2], a.b[pos+3] = byte(rel), byte(rel>>8), byte(rel>>16), byte(rel>>24)
 }
 
+// jmp emits a jmp rel32 with a zero displacement and returns the position
+// of the displacement, for patch.
+func (a *x86) jmp() int {
+	a.b = append(a.b, 0xe9, 0, 0, 0, 0)
+	return len(a.b) - 4
+}
+
 func (a *x86) ret() { a.b = append(a.b, 0xc3) }
