@@ -19,7 +19,7 @@ import (
 // several virtual addresses. Loads and stores look the software TLB up
 // inline, as fast does; a miss, a page-crossing access or anything else
 // the code cannot do leaves with jitSlow at that instruction, which the
-// Go side then executes. The code uses RAX, RCX, RDX and R8 as scratch,
+// Go side then executes. The code uses RAX, RCX, RDX, R8 and R9 as scratch,
 // touches no stack beyond its return address and never faults: every
 // memory operand is the Hart or a page the TLB holds, at an offset it
 // has checked.
@@ -48,6 +48,7 @@ func jitEnter(code uintptr, h *Hart, pc uint64) uint64
 // Offsets in the Hart of what the code reaches.
 var (
 	offX, offF, offJitPC, offJitN, offJitLimit, offTLBR, offTLBW, offJumps int32
+	offResValid, offResAddr, offResValue                                   int32
 )
 
 func init() {
@@ -60,6 +61,9 @@ func init() {
 	offTLBR = int32(unsafe.Offsetof(h.tlb) + unsafe.Offsetof(h.tlb.r))
 	offTLBW = int32(unsafe.Offsetof(h.tlb) + unsafe.Offsetof(h.tlb.w))
 	offJumps = int32(unsafe.Offsetof(h.tlb) + unsafe.Offsetof(h.tlb.j))
+	offResValid = int32(unsafe.Offsetof(h.resValid))
+	offResAddr = int32(unsafe.Offsetof(h.resAddr))
+	offResValue = int32(unsafe.Offsetof(h.resValue))
 	if unsafe.Sizeof(tlbEntry{}) != 16 || unsafe.Offsetof(tlbEntry{}.page) != 8 ||
 		unsafe.Sizeof(jumpEntry{}) != 16 || unsafe.Offsetof(jumpEntry{}.code) != 8 {
 		panic("cpu: the translator assumes 16-byte TLB and jump cache entries")
@@ -108,7 +112,10 @@ func translatable(op Op) bool {
 		opADD, opSUB, opSLL, opSLT, opSLTU, opXOR, opSRL, opSRA, opOR, opAND,
 		opADDIW, opSLLIW, opSRLIW, opSRAIW, opADDW, opSUBW, opSLLW, opSRLW, opSRAW,
 		opMUL, opMULH, opMULHU, opMULW,
-		opDIV, opDIVU, opREM, opREMU, opDIVW, opDIVUW, opREMW, opREMUW, opFENCE:
+		opDIV, opDIVU, opREM, opREMU, opDIVW, opDIVUW, opREMW, opREMUW, opFENCE,
+		opLR_W, opLR_D, opSC_W, opSC_D,
+		opAMOSWAP_W, opAMOADD_W, opAMOXOR_W, opAMOAND_W, opAMOOR_W,
+		opAMOSWAP_D, opAMOADD_D, opAMOXOR_D, opAMOAND_D, opAMOOR_D:
 		return true
 	}
 	return false
@@ -292,6 +299,11 @@ func (a *jitAsm) translateAddr(in *Inst, size int32, tlbOff, delta, i int32) {
 	if in.Imm != 0 {
 		a.aluImm(true, aluAdd, rAX, in.Imm)
 	}
+	a.lookup(size, tlbOff, delta, i)
+}
+
+// lookup is translateAddr for the address in RAX.
+func (a *jitAsm) lookup(size int32, tlbOff, delta, i int32) {
 	a.movRR(rDX, rAX)
 	a.shiftImm(true, shShr, rDX, pageShift)
 	a.rr(false, []byte{0x89}, rDX, rCX) // mov ecx, edx
@@ -516,6 +528,11 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 	case opDIV, opDIVU, opREM, opREMU, opDIVW, opDIVUW, opREMW, opREMUW:
 		a.divide(in)
 
+	case opLR_W, opLR_D, opSC_W, opSC_D,
+		opAMOSWAP_W, opAMOADD_W, opAMOXOR_W, opAMOAND_W, opAMOOR_W,
+		opAMOSWAP_D, opAMOADD_D, opAMOXOR_D, opAMOAND_D, opAMOOR_D:
+		a.atomic(in, delta, i)
+
 	case opFENCE:
 		// One hart at a time sees memory in program order.
 	}
@@ -576,5 +593,87 @@ func (a *jitAsm) divide(in *Inst) {
 		a.storeX(in.Rd, r)
 	} else {
 		a.storeXW(in.Rd, r)
+	}
+}
+
+// atomic emits lr, sc or an AMO as execAMO does them (exec_amo.go); a
+// misaligned address, which faults, leaves for Go, as does a TLB miss
+// (before sc has touched the reservation). One hart runs at a time, so
+// plain loads and stores are atomic enough.
+func (a *jitAsm) atomic(in *Inst, delta, i int32) {
+	w := in.Op == opLR_D || in.Op == opSC_D || in.Op >= opAMOSWAP_D
+	size := int32(4)
+	if w {
+		size = 8
+	}
+	a.loadX(rAX, in.Rs1)
+	a.rr(false, []byte{0xf7}, 0, rAX) // test eax, size-1
+	a.imm32(size - 1)
+	a.slowIf(ccNE, delta, i)
+	a.movRR(r9, rAX) // the address, for the reservation
+	switch in.Op {
+	case opLR_W, opLR_D:
+		a.lookup(size, offTLBR, delta, i)
+		a.mem(0, w, []byte{0x8b}, rDX, rCX, rAX, 0) // mov rdx/edx, [rcx+rax]
+		a.mem(0, false, []byte{0xc6}, 0, rDI, noIndex, offResValid)
+		a.byte1(1) // mov byte [resValid], 1
+		a.store64(rDI, offResAddr, r9)
+		a.store64(rDI, offResValue, rDX)
+		a.storeLoaded(in.Rd, w)
+		return
+	case opSC_W, opSC_D:
+		// valid := resValid && resAddr == a
+		a.mem(0, false, []byte{0x80}, aluCmp, rDI, noIndex, offResValid)
+		a.byte1(0) // cmp byte [resValid], 0
+		invalid := a.jcc(ccE)
+		a.aluMem(true, 0x3b, r9, rDI, offResAddr)
+		other := a.jcc(ccNE)
+		a.lookup(size, offTLBW, delta, i)
+		a.mem(0, false, []byte{0xc6}, 0, rDI, noIndex, offResValid)
+		a.byte1(0)                                  // the reservation ends, whatever happens
+		a.mem(0, w, []byte{0x8b}, rDX, rCX, rAX, 0) // the value now
+		a.aluMem(true, 0x3b, rDX, rDI, offResValue) // as lr read it? (all 64 bits, as execAMO)
+		changed := a.jcc(ccNE)
+		a.loadX(rDX, in.Rs2)
+		a.mem(0, w, []byte{0x89}, rDX, rCX, rAX, 0) // store
+		if in.Rd != 0 {
+			a.storeImm64(rDI, xr(in.Rd), 0)
+		}
+		done := a.jmp()
+		a.patch(invalid)
+		a.patch(other)
+		a.mem(0, false, []byte{0xc6}, 0, rDI, noIndex, offResValid)
+		a.byte1(0)
+		a.patch(changed)
+		if in.Rd != 0 {
+			a.storeImm64(rDI, xr(in.Rd), 1)
+		}
+		a.patch(done)
+		return
+	}
+	a.lookup(size, offTLBW, delta, i)
+	a.loadX(r8, in.Rs2)
+	a.mem(0, w, []byte{0x8b}, rDX, rCX, rAX, 0) // old
+	switch in.Op {
+	case opAMOADD_W, opAMOADD_D:
+		a.rr(w, []byte{0x01}, rDX, r8) // add r8, rdx
+	case opAMOXOR_W, opAMOXOR_D:
+		a.rr(w, []byte{0x31}, rDX, r8)
+	case opAMOAND_W, opAMOAND_D:
+		a.rr(w, []byte{0x21}, rDX, r8)
+	case opAMOOR_W, opAMOOR_D:
+		a.rr(w, []byte{0x09}, rDX, r8)
+	}
+	a.mem(0, w, []byte{0x89}, r8, rCX, rAX, 0) // store the result
+	a.storeLoaded(in.Rd, w)
+}
+
+// storeLoaded sets X[rd] to the value in RDX: sign-extended from 32 bits
+// unless w.
+func (a *jitAsm) storeLoaded(rd uint8, w bool) {
+	if w {
+		a.storeX(rd, rDX)
+	} else {
+		a.storeXW(rd, rDX)
 	}
 }

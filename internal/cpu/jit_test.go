@@ -40,6 +40,9 @@ func randomProgram(r *rand.Rand, n int) prog {
 	loads := []Op{opLB, opLH, opLW, opLD, opLBU, opLHU, opLWU, opFLW, opFLD}
 	stores := []Op{opSB, opSH, opSW, opSD, opFSW, opFSD}
 	branches := []Op{opBEQ, opBNE, opBLT, opBGE, opBLTU, opBGEU}
+	atomics := []Op{opLR_W, opSC_W, opLR_D, opSC_D, opLR_W, opSC_W, opLR_D, opSC_D,
+		opAMOSWAP_W, opAMOADD_W, opAMOXOR_W, opAMOAND_W, opAMOOR_W, opAMOMIN_W, opAMOMAXU_W,
+		opAMOSWAP_D, opAMOADD_D, opAMOXOR_D, opAMOAND_D, opAMOOR_D, opAMOMAX_D, opAMOMINU_D}
 	compressed := []uint16{0x953e, 0x070d, 0x8d39, 0x167d, 0x0505, 0x862a, 0x4695}
 
 	var p prog
@@ -85,8 +88,15 @@ func randomProgram(r *rand.Rand, n int) prog {
 			p.w(enc(opJAL, rd, 0, 0, target()))
 		case k < 87:
 			p.w(enc(opJALR, []uint8{0, 1}[r.IntN(2)], 7, 0, int32(r.IntN(16))*4))
-		case k < 93:
+		case k < 90:
 			p.c(compressed[r.IntN(len(compressed))])
+		case k < 93:
+			// Atomics, mostly through x6 (aligned), sometimes x8.
+			base := uint8(6)
+			if r.IntN(8) == 0 {
+				base = 8
+			}
+			p.w(enc(atomics[r.IntN(len(atomics))], reg(), base, src(), 0))
 		case k < 95:
 			p.w(encRM(opFADD_D, uint8(r.IntN(32)), uint8(r.IntN(32)), uint8(r.IntN(32)), 0))
 		case k < 96:
@@ -145,6 +155,7 @@ func jitPair(r *rand.Rand, code prog) (interp, jit *Hart, mi, mj *testMem) {
 	for _, h := range []*Hart{interp, jit} {
 		h.PC = start
 		h.X[7] = start + uint64(r.IntN(8))*4
+		h.X[6] = dataBase + 8*uint64(r.IntN(dataSize/8))
 		h.X[8] = dataBase + 2048 + uint64(r.IntN(3*PageSize))
 		if r.IntN(2) == 0 {
 			h.X[8] = dataBase + uint64(1+r.IntN(3))*PageSize // at a page end
@@ -158,7 +169,7 @@ func jitPair(r *rand.Rand, code prog) (interp, jit *Hart, mi, mj *testMem) {
 		jit.X[9] += 2 * PageSize // loads and stores past the mapping fault
 	}
 	interp.X[8], interp.X[9] = jit.X[8], jit.X[9]
-	interp.X[7] = jit.X[7]
+	interp.X[7], interp.X[6] = jit.X[7], jit.X[6]
 	for _, p := range dataPages() {
 		for i := uint64(0); i < PageSize; i += 8 {
 			v := r.Uint64()
@@ -369,5 +380,56 @@ func TestJITChainAcrossPages(t *testing.T) {
 	}
 	if states[0].X[rA5] != 1000 {
 		t.Errorf("interpreted: a5 %d, want 1000", states[0].X[rA5])
+	}
+}
+
+// TestJITReservations: lr and sc in a hot loop, translated or not: sc
+// succeeds after an lr of the same address with the value unchanged, and
+// fails without a reservation, for another address, or after the value
+// changed.
+func TestJITReservations(t *testing.T) {
+	const s2, s3 = 18, 19
+	var p prog
+	p.w(
+		enc(opLR_W, rA0, rT1, 0, 0),   // loop:
+		enc(opSC_W, rA1, rT1, rA0, 0), // succeeds (storing what it read): a1 = 0
+		iR(opADD, s2, s2, rA1),
+		enc(opSC_W, rA1, rT1, rA0, 0), // no reservation left: 1
+		iR(opADD, s2, s2, rA1),
+		enc(opLR_D, rA0, rT1, 0, 0),
+		enc(opSC_D, rA1, rT0, rA2, 0), // another address: 1
+		iR(opADD, s2, s2, rA1),
+		enc(opLR_D, rA0, rT1, 0, 0),
+		iR(opADD, rA3, rA0, rA4),
+		enc(opSD, 0, rT1, rA3, 0),     // the value changes
+		enc(opSC_D, rA1, rT1, rA2, 0), // so: 1
+		iR(opADD, s2, s2, rA1),
+		enc(opLR_D, rA0, rT1, 0, 0),
+		enc(opSC_D, rA1, rT1, rA4, 0), // succeeds
+		iR(opADD, s3, s3, rA1),
+		iR(opADD, s3, s3, rA0),
+		iADDI(rA2, rA2, 3),
+		iADDI(rA4, rA4, -1),
+		enc(opBNE, 0, rA4, 0, -19*4),
+		wECALL,
+	)
+	var states [2]*Hart
+	for i, translate := range []bool{false, true} {
+		h, m := newTestHart(t, p)
+		h.noJIT = !translate
+		h.X[rT1], h.X[rT0], h.X[rA4] = dataBase+64, dataBase+128, 100
+		if e := h.Run(1 << 20); e.Reason != ExitEcall {
+			t.Fatalf("translate=%v: exit %+v at %#x", translate, e, h.PC)
+		}
+		if h.X[s2] != 300 {
+			t.Errorf("translate=%v: %d sc failures, want 300", translate, h.X[s2])
+		}
+		if got := m.peek64(dataBase + 64); got != 1 {
+			t.Errorf("translate=%v: memory holds %d, want 1 (a4 at the last sc)", translate, got)
+		}
+		states[i] = h
+	}
+	if states[0].X != states[1].X {
+		t.Errorf("translated registers %v, want %v", states[1].X, states[0].X)
 	}
 }
