@@ -38,6 +38,7 @@ type Config struct {
 	log           io.Writer
 	events        []func(Event)
 	init          bool
+	interpret     bool
 	deterministic bool
 	seed          uint64
 	terminal      bool   // WithTerminal
@@ -92,6 +93,11 @@ func (c Config) WithEvents(fn func(Event)) Config {
 // it the program is PID 1 and lives by PID 1's rules: signals it has no
 // handler for do not reach it.
 func (c Config) WithInit(on bool) Config { c.init = on; return c }
+
+// WithInterpreter makes vessel interpret every guest instruction instead
+// of translating hot code to host machine code (which it does on amd64
+// hosts): slower, for comparing the two or ruling the translator out.
+func (c Config) WithInterpreter(on bool) Config { c.interpret = on; return c }
 
 // WithDeterministic makes a run repeatable: every guest clock derives from
 // retired instructions, randomness (AT_RANDOM, getrandom) and scheduling
@@ -217,6 +223,7 @@ func NewKernel(cfg Config) (*Kernel, error) {
 	if cfg.deterministic {
 		kc.Deterministic, kc.Seed = true, cfg.seed
 	}
+	kc.Interpret = cfg.interpret
 	k := kernel.New(kc)
 	if err := mountDefaults(fs, k, cfg.root != "/"); err != nil {
 		return nil, err

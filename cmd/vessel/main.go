@@ -47,6 +47,8 @@ Flags of run:
   --deterministic     derive every guest clock from instructions and every
                       scheduling choice from the seed: the same run every time
   --seed N            the seed of --deterministic (default 0)
+  --interpret         interpret every guest instruction: no translation of hot
+                      code to host machine code (slower; for comparison)
 
 Without --init and with standard input not a terminal, SIGINT, SIGTERM and
 SIGHUP sent to vessel go to the program's process group (as PID 1, the
@@ -122,6 +124,7 @@ func runProgram(args []string, stderr io.Writer) int {
 	withInit := fs.Bool("init", false, "")
 	deterministic := fs.Bool("deterministic", false, "")
 	seed := fs.Uint64("seed", 0, "")
+	interpret := fs.Bool("interpret", false, "")
 	var sets, unsets listFlag
 	fs.Var(&sets, "E", "")
 	fs.Var(&unsets, "U", "")
@@ -194,6 +197,7 @@ func runProgram(args []string, stderr io.Writer) int {
 	if *deterministic {
 		cfg = cfg.WithDeterministic(*seed)
 	}
+	cfg = cfg.WithInterpreter(*interpret)
 
 	k, err := vessel.NewKernel(cfg)
 	if err != nil {

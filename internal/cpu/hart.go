@@ -131,11 +131,14 @@ type Hart struct {
 	// page end; such instructions are never cached.
 	straddle Inst
 
+	// Interpret makes the hart interpret every instruction instead of
+	// translating hot code to host machine code (jit.go); it matters only
+	// where the host has a translator. Clone copies it.
+	Interpret bool
+
 	// jitPC and jitN are where translated code left off and how many
-	// instructions it retired, at most jitLimit (jit.go); noJIT makes
-	// this hart interpret.
+	// instructions it retired, at most jitLimit (jit.go).
 	jitPC, jitN, jitLimit uint64
-	noJIT                 bool
 }
 
 // New returns a hart with all registers zero that runs in mem (which may be
@@ -214,7 +217,7 @@ func (h *Hart) ShareCode(o *Hart) {
 func (h *Hart) ClearReservation() { h.resValid = false }
 
 // Clone returns a new hart with a copy of h's architectural state (X, F,
-// PC, FCSR, Instret, Time) that runs in mem, with no reservation and with
+// PC, FCSR, Instret, Time, Interpret) that runs in mem, with no reservation and with
 // h's TLB if mem is h's memory (a thread), else an empty one: the starting point of a child of clone or fork, whose kernel
 // then sets the child's return value and stack. mem is h's own memory for a
 // thread, or a copy-on-write copy of it for a fork child, whose pages hold
@@ -222,7 +225,7 @@ func (h *Hart) ClearReservation() { h.resValid = false }
 // ShareCode) in either case, unless mem is another memory that is not a
 // CodeMemory.
 func (h *Hart) Clone(mem Memory) *Hart {
-	c := &Hart{X: h.X, F: h.F, PC: h.PC, FCSR: h.FCSR, Instret: h.Instret, Mem: mem, Time: h.Time}
+	c := &Hart{X: h.X, F: h.F, PC: h.PC, FCSR: h.FCSR, Instret: h.Instret, Mem: mem, Time: h.Time, Interpret: h.Interpret}
 	if _, ok := mem.(CodeMemory); mem != h.Mem && !ok {
 		c.tlb.flush()
 		c.icache = newICache()

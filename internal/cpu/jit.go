@@ -17,11 +17,6 @@ package cpu
 // alone, a block serves every virtual address the page is mapped at: the
 // code computes guest addresses from the pc it is entered with.
 
-// JIT says whether harts translate hot code to host machine code where the
-// host has a translator; false makes every hart interpret. The command
-// line sets it from VESSEL_JIT=0.
-var JIT = true
-
 // The translated code's exit codes (jitEnter's result).
 const (
 	jitNext = 0 // go on at h.jitPC
@@ -42,7 +37,7 @@ type jitSlot struct {
 }
 
 // jitOn reports whether Run translates for this hart.
-func (h *Hart) jitOn() bool { return jitSupported && JIT && !h.noJIT && !h.icache.jitFailed }
+func (h *Hart) jitOn() bool { return jitSupported && !h.Interpret && !h.icache.jitFailed }
 
 // runBlocks runs translated blocks from pc, with n instructions retired so
 // far, for as long as there is one at pc and the budget pays for it, and

@@ -138,7 +138,7 @@ func jitPair(r *rand.Rand, code prog) (interp, jit *Hart, mi, mj *testMem) {
 	}
 	interp, mi = mk()
 	jit, mj = mk()
-	interp.noJIT = true
+	interp.Interpret = true
 	for i := 1; i < 32; i++ {
 		v := r.Uint64()
 		switch r.IntN(6) {
@@ -309,7 +309,7 @@ func TestJITSelfModifyingCode(t *testing.T) {
 			m.mapPages(codeBase, codeSize, AccessRead|AccessWrite|AccessExec)
 			m.poke(codeBase, p)
 			h := New(m)
-			h.noJIT = !translate
+			h.Interpret = !translate
 			h.PC = codeBase
 			h.X[rT1] = codeBase + uint64(patch)
 			if e := h.Run(100000); e.Reason != ExitEcall {
@@ -365,7 +365,7 @@ func TestJITChainAcrossPages(t *testing.T) {
 		m.poke64(dataBase, 3)
 		m.poke64(aliasBase, 4)
 		h := New(m)
-		h.noJIT = !translate
+		h.Interpret = !translate
 		h.PC = codeBase + 0x100
 		h.X[rS0], h.X[rS1], h.X[rA2] = dataBase, aliasBase, 1000
 		if e := h.Run(1 << 20); e.Reason != ExitEcall {
@@ -416,7 +416,7 @@ func TestJITReservations(t *testing.T) {
 	var states [2]*Hart
 	for i, translate := range []bool{false, true} {
 		h, m := newTestHart(t, p)
-		h.noJIT = !translate
+		h.Interpret = !translate
 		h.X[rT1], h.X[rT0], h.X[rA4] = dataBase+64, dataBase+128, 100
 		if e := h.Run(1 << 20); e.Reason != ExitEcall {
 			t.Fatalf("translate=%v: exit %+v at %#x", translate, e, h.PC)

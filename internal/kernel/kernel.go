@@ -43,6 +43,10 @@ type Config struct {
 	Hostname            string    // uname's nodename; "" means "vessel"
 	Log                 io.Writer // one-line notices (unsupported syscalls); nil discards
 
+	// Interpret makes every hart interpret all guest code, instead of
+	// translating hot code to host machine code where vessel can.
+	Interpret bool
+
 	// Deterministic derives every guest clock from retired instructions,
 	// and randomness and scheduling choices from Seed (see determinism.go).
 	Deterministic bool

@@ -120,6 +120,7 @@ func (t *Task) ExecAt(dir *vfs.File, p string, flags uint32, argv, envp []string
 	h.PC = img.Entry
 	h.X[2] = img.SP
 	h.Time = k.timeCSR
+	h.Interpret = k.cfg.Interpret
 	t.Hart = h
 	t.Exe = t.absPath(p)
 	t.Comm = comm(p)
