@@ -125,7 +125,7 @@ loop:
 		return pc, n, nil, whyBudget
 	}
 	if vpn := pc >> pageShift; vpn != cpVPN {
-		e := &h.tlb.x[vpn&tlbMask]
+		e := &h.tlb.x[vpn&execMask]
 		if e.vpn != vpn {
 			return pc, n, nil, whyFetch
 		}

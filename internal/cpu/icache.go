@@ -120,7 +120,7 @@ func (h *Hart) dropCode(cp *codePage) {
 // nil.
 func (h *Hart) codeAt(pc uint64) *codePage {
 	vpn := pc >> pageShift
-	e := &h.tlb.x[vpn&tlbMask]
+	e := &h.tlb.x[vpn&execMask]
 	if e.vpn == vpn {
 		return e.code
 	}

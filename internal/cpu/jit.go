@@ -46,7 +46,7 @@ func (h *Hart) jitOn() bool { return jitSupported && !h.Interpret && !h.icache.j
 func (h *Hart) runBlocks(pc, n, budget uint64) (uint64, uint64, *Exit) {
 	for n < budget {
 		vpn := pc >> pageShift
-		e := &h.tlb.x[vpn&tlbMask]
+		e := &h.tlb.x[vpn&execMask]
 		if e.vpn != vpn {
 			return pc, n, nil // fast fills the fetch TLB
 		}

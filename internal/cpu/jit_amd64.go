@@ -48,7 +48,7 @@ func jitEnter(code uintptr, h *Hart, pc uint64) uint64
 // Offsets in the Hart of what the code reaches.
 var (
 	offX, offF, offJitPC, offJitN, offJitLimit, offTLBR, offTLBW, offJumps int32
-	offResValid, offResAddr, offResValue                                   int32
+	offResValid, offResAddr, offResValue, offTLBTag                        int32
 )
 
 func init() {
@@ -60,6 +60,7 @@ func init() {
 	offJitLimit = int32(unsafe.Offsetof(h.jitLimit))
 	offTLBR = int32(unsafe.Offsetof(h.tlb) + unsafe.Offsetof(h.tlb.r))
 	offTLBW = int32(unsafe.Offsetof(h.tlb) + unsafe.Offsetof(h.tlb.w))
+	offTLBTag = int32(unsafe.Offsetof(h.tlb) + unsafe.Offsetof(h.tlb.tag))
 	offJumps = int32(unsafe.Offsetof(h.tlb) + unsafe.Offsetof(h.tlb.j))
 	offResValid = int32(unsafe.Offsetof(h.resValid))
 	offResAddr = int32(unsafe.Offsetof(h.resAddr))
@@ -309,6 +310,7 @@ func (a *jitAsm) lookup(size int32, tlbOff, delta, i int32) {
 	a.rr(false, []byte{0x89}, rDX, rCX) // mov ecx, edx
 	a.aluImm(false, aluAnd, rCX, tlbMask)
 	a.shiftImm(false, shShl, rCX, 4)
+	a.aluMem(true, 0x03, rDX, rDI, offTLBTag)           // add rdx, [tag]
 	a.mem(0, true, []byte{0x3b}, rDX, rDI, rCX, tlbOff) // cmp rdx, [rdi+rcx+tlb]
 	a.slowIf(ccNE, delta, i)
 	a.mem(0, true, []byte{0x8b}, rCX, rDI, rCX, tlbOff+8) // mov rcx, [rdi+rcx+tlb+8]

@@ -433,3 +433,39 @@ func TestJITReservations(t *testing.T) {
 		t.Errorf("translated registers %v, want %v", states[1].X, states[0].X)
 	}
 }
+
+// TestJITSeesRemap: after the memory's generation moves on (a page
+// remapped elsewhere), a hot translated loop reads and writes the new
+// page, not the one its TLB held.
+func TestJITSeesRemap(t *testing.T) {
+	var p prog
+	p.w(
+		enc(opLD, rA0, rA1, 0, 0),    // loop: a0 = *a1
+		iADDI(rA0, rA0, 1),           //
+		enc(opSD, 0, rA1, rA0, 8),    // a1[1] = a0 + 1
+		enc(opBEQ, 0, rZero, 0, -12), // forever
+	)
+	h, m := newTestHart(t, p)
+	h.X[rA1] = dataBase
+	m.poke64(dataBase, 41)
+	if e := h.Run(10000); e.Reason != ExitBudget {
+		t.Fatalf("Run: %+v", e)
+	}
+	if h.icache.jit == nil || h.icache.jit.used == 0 {
+		t.Fatal("the loop was not translated")
+	}
+	old := m.pages[dataBase>>pageShift]
+	fresh := new(Page)
+	fresh[0] = 99
+	m.pages[dataBase>>pageShift] = fresh
+	m.gen++
+	if e := h.Run(10000); e.Reason != ExitBudget {
+		t.Fatalf("Run: %+v", e)
+	}
+	if got := m.peek64(dataBase + 8); got != 100 {
+		t.Errorf("the loop wrote %d, want 100 (from the new page)", got)
+	}
+	if old[8] != 42 {
+		t.Errorf("the old page holds %d at 8, want 42 (written before the remap only)", old[8])
+	}
+}

@@ -2,10 +2,16 @@ package cpu
 
 import "encoding/binary"
 
-// The software TLB: three small direct-mapped arrays, for reads, writes and
+// The software TLB: three direct-mapped arrays, for reads, writes and
 // instruction fetch, from virtual page number to the host page behind it.
 // A hit costs an index, a compare and a load; a miss asks Mem.Translate
 // and fills the entry. Run flushes everything when Mem.Generation changes.
+//
+// The read and write arrays are large (2 MiB of pages each) and flushing
+// them must stay cheap, so their entries are tagged: an entry holds its
+// page number plus the tag current when it was filled, and a flush moves
+// the tag on, leaving every entry behind at once. Only when the tag wraps
+// are the arrays cleared.
 //
 // Invariants:
 //   - a write entry is also a read entry: filling a write entry overwrites
@@ -17,9 +23,12 @@ import "encoding/binary"
 const (
 	pageShift = 12
 	pageMask  = PageSize - 1
-	tlbSize   = 128 // entries per array; a power of two
+	tlbSize   = 512 // entries of the read and write arrays; a power of two
 	tlbMask   = tlbSize - 1
+	execSize  = 128 // entries of the fetch array; a power of two
+	execMask  = execSize - 1
 	noVPN     = ^uint64(0) // tag of an empty entry: no address has this page number
+	tagStep   = 1 << 40    // the flush tag's unit: above every page number of a 52-bit address
 )
 
 // tlbEntry maps one virtual page number to its host page.
@@ -55,7 +64,10 @@ func jumpIndex(pc uint64) uint64 { return (pc>>1 ^ pc>>pageShift) & (jumpSize - 
 type tlb struct {
 	r [tlbSize]tlbEntry
 	w [tlbSize]tlbEntry
-	x [tlbSize]execEntry
+	// tag is added to the page number of every read and write entry
+	// filled now; a flush moves it on.
+	tag uint64
+	x   [execSize]execEntry
 	// j is the jump cache: where translated code that leaves for a pc
 	// not fixed in its page finds the block there, indexed by pc>>1. It
 	// is a cache of fetch translations and goes with them.
@@ -64,9 +76,13 @@ type tlb struct {
 
 // flush empties all three arrays.
 func (t *tlb) flush() {
-	for i := range t.r {
-		t.r[i] = tlbEntry{vpn: noVPN}
-		t.w[i] = tlbEntry{vpn: noVPN}
+	if t.tag += tagStep; t.tag == 0 {
+		// The tag wrapped: an entry from its last time round could match.
+		for i := range t.r {
+			t.r[i] = tlbEntry{vpn: noVPN}
+			t.w[i] = tlbEntry{vpn: noVPN}
+		}
+		t.tag = tagStep
 	}
 	t.flushExec()
 }
@@ -90,7 +106,7 @@ func (t *tlb) flushJumps() {
 // TLB holds it and the read does not cross the page end; nil otherwise.
 func (h *Hart) rpage(a, size uint64) *Page {
 	e := &h.tlb.r[a>>pageShift&tlbMask]
-	if e.vpn != a>>pageShift || a&pageMask > PageSize-size {
+	if e.vpn != a>>pageShift+h.tlb.tag || a&pageMask > PageSize-size {
 		return nil
 	}
 	return e.page
@@ -99,7 +115,7 @@ func (h *Hart) rpage(a, size uint64) *Page {
 // wpage is rpage for writes.
 func (h *Hart) wpage(a, size uint64) *Page {
 	e := &h.tlb.w[a>>pageShift&tlbMask]
-	if e.vpn != a>>pageShift || a&pageMask > PageSize-size {
+	if e.vpn != a>>pageShift+h.tlb.tag || a&pageMask > PageSize-size {
 		return nil
 	}
 	return e.page
@@ -116,14 +132,16 @@ func (h *Hart) faultAt(a uint64, access, fault int) *Page {
 func (h *Hart) readPage(a uint64) *Page {
 	vpn := a >> pageShift
 	e := &h.tlb.r[vpn&tlbMask]
-	if e.vpn == vpn {
+	if e.vpn == vpn+h.tlb.tag {
 		return e.page
 	}
 	p, f := h.Mem.Translate(a, AccessRead)
 	if p == nil {
 		return h.faultAt(a, AccessRead, faultKind(f))
 	}
-	*e = tlbEntry{vpn, p}
+	if vpn < tagStep { // else its number would reach into the tag
+		*e = tlbEntry{vpn + h.tlb.tag, p}
+	}
 	return p
 }
 
@@ -134,21 +152,23 @@ func (h *Hart) readPage(a uint64) *Page {
 func (h *Hart) writePage(a uint64) *Page {
 	vpn := a >> pageShift
 	i := vpn & tlbMask
-	if e := &h.tlb.w[i]; e.vpn == vpn {
+	if e := &h.tlb.w[i]; e.vpn == vpn+h.tlb.tag {
 		return e.page
 	}
 	p, f := h.Mem.Translate(a, AccessWrite)
 	if p == nil {
 		return h.faultAt(a, AccessWrite, faultKind(f))
 	}
-	if x := &h.tlb.x[i]; x.vpn == vpn && x.code.page != p {
+	if x := &h.tlb.x[vpn&execMask]; x.vpn == vpn && x.code.page != p {
 		h.dropCode(x.code)
 	}
 	if cp := h.icache.pages[p]; cp != nil {
 		h.dropCode(cp)
 	}
-	h.tlb.w[i] = tlbEntry{vpn, p}
-	h.tlb.r[i] = tlbEntry{vpn, p}
+	if vpn < tagStep { // else its number would reach into the tag
+		h.tlb.w[i] = tlbEntry{vpn + h.tlb.tag, p}
+		h.tlb.r[i] = tlbEntry{vpn + h.tlb.tag, p}
+	}
 	return p
 }
 
