@@ -26,15 +26,27 @@ type privateFutexKey struct {
 // futexTable maps the futex words that have waiters to their wait queues,
 // Linux's futex hash table. Private keys, the common case, have a map of
 // their own, whose key hashes as plain memory; a key holding an interface
-// costs a call through its type to hash. Guarded by Kernel.mu.
+// costs a call through its type to hash. A word's queue goes when its last
+// waiter does, and is kept for the next word that gets one, so that a
+// wait allocates nothing. Guarded by Kernel.mu.
 type futexTable struct {
 	private map[privateFutexKey]*waitQueue
 	shared  map[futexKey]*waitQueue
+	free    []*waitQueue // empty queues, at most maxFreeFutexQueues
 }
+
+// maxFreeFutexQueues bounds futexTable.free.
+const maxFreeFutexQueues = 64
 
 // add makes a new, empty queue key's and returns it.
 func (ft *futexTable) add(key futexKey) *waitQueue {
-	q := &waitQueue{}
+	var q *waitQueue
+	if n := len(ft.free); n > 0 {
+		q = ft.free[n-1]
+		ft.free = ft.free[:n-1]
+	} else {
+		q = &waitQueue{}
+	}
 	ft.put(key, q)
 	return q
 }
@@ -60,12 +72,19 @@ func (ft *futexTable) put(key futexKey, q *waitQueue) {
 	}
 }
 
-// remove forgets key's queue.
+// remove forgets key's queue, which is empty, and keeps it for add. A
+// task that slept on it may still hold it (as Task.waitingOn, or
+// FutexWait's q), but only to remove itself, which is then a no-op.
 func (ft *futexTable) remove(key futexKey) {
+	q := ft.get(key)
 	if key.obj == nil {
 		delete(ft.private, privateFutexKey{key.as, key.addr})
 	} else {
 		delete(ft.shared, key)
+	}
+	if q != nil && len(q.waiters) == 0 && len(ft.free) < maxFreeFutexQueues {
+		clear(q.waiters[:cap(q.waiters)]) // no stale task pointers kept alive
+		ft.free = append(ft.free, q)
 	}
 }
 
