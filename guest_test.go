@@ -151,6 +151,7 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "syscall_loop", args: func(*testing.T) []string { return []string{"1000"} }},
 		{name: "threads"},
 		{name: "threads", dynamic: true},
+		{name: "rusage"},
 		{name: "forktree"},
 		{name: "cow"},
 		{name: "atomics"},

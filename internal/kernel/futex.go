@@ -17,6 +17,77 @@ type futexKey struct {
 	addr uint64           // private: the address; shared: the offset in obj
 }
 
+// privateFutexKey is a private futexKey without its nil obj.
+type privateFutexKey struct {
+	as   *mm.AddressSpace
+	addr uint64
+}
+
+// futexTable maps the futex words that have waiters to their wait queues,
+// Linux's futex hash table. Private keys, the common case, have a map of
+// their own, whose key hashes as plain memory; a key holding an interface
+// costs a call through its type to hash. A word's queue goes when its last
+// waiter does, and is kept for the next word that gets one, so that a
+// wait allocates nothing. Guarded by Kernel.mu.
+type futexTable struct {
+	private map[privateFutexKey]*waitQueue
+	shared  map[futexKey]*waitQueue
+	free    []*waitQueue // empty queues, at most maxFreeFutexQueues
+}
+
+// maxFreeFutexQueues bounds futexTable.free.
+const maxFreeFutexQueues = 64
+
+// add makes a new, empty queue key's and returns it.
+func (ft *futexTable) add(key futexKey) *waitQueue {
+	var q *waitQueue
+	if n := len(ft.free); n > 0 {
+		q = ft.free[n-1]
+		ft.free = ft.free[:n-1]
+	} else {
+		q = &waitQueue{}
+	}
+	ft.put(key, q)
+	return q
+}
+
+func newFutexTable() futexTable {
+	return futexTable{private: map[privateFutexKey]*waitQueue{}, shared: map[futexKey]*waitQueue{}}
+}
+
+// get returns key's queue, or nil.
+func (ft *futexTable) get(key futexKey) *waitQueue {
+	if key.obj == nil {
+		return ft.private[privateFutexKey{key.as, key.addr}]
+	}
+	return ft.shared[key]
+}
+
+// put makes q key's queue.
+func (ft *futexTable) put(key futexKey, q *waitQueue) {
+	if key.obj == nil {
+		ft.private[privateFutexKey{key.as, key.addr}] = q
+	} else {
+		ft.shared[key] = q
+	}
+}
+
+// remove forgets key's queue, which is empty, and keeps it for add. A
+// task that slept on it may still hold it (as Task.waitingOn, or
+// FutexWait's q), but only to remove itself, which is then a no-op.
+func (ft *futexTable) remove(key futexKey) {
+	q := ft.get(key)
+	if key.obj == nil {
+		delete(ft.private, privateFutexKey{key.as, key.addr})
+	} else {
+		delete(ft.shared, key)
+	}
+	if q != nil && len(q.waiters) == 0 && len(ft.free) < maxFreeFutexQueues {
+		clear(q.waiters[:cap(q.waiters)]) // no stale task pointers kept alive
+		ft.free = append(ft.free, q)
+	}
+}
+
 // futexKeyOf returns the key of the word at addr: EINVAL when misaligned,
 // EFAULT when not mapped.
 func (t *Task) futexKeyOf(addr uint64, private bool) (futexKey, abi.Errno) {
@@ -68,15 +139,14 @@ func (t *Task) FutexWait(addr uint64, val, bitset uint32, deadline time.Time, pr
 	if cur != val {
 		return abi.EAGAIN
 	}
-	q := k.futexes[key]
+	q := k.futexes.get(key)
 	if q == nil {
-		q = &waitQueue{}
-		k.futexes[key] = q
+		q = k.futexes.add(key)
 	}
 	t.futexBitset = bitset
 	out := t.sleepLocked(q, deadline)
-	if len(q.waiters) == 0 && k.futexes[key] == q {
-		delete(k.futexes, key)
+	if len(q.waiters) == 0 && k.futexes.get(key) == q {
+		k.futexes.remove(key)
 	}
 	switch out {
 	case timedOut:
@@ -115,7 +185,7 @@ func (k *Kernel) futexWakeLocked(t *Task, addr uint64, n int, bitset uint32, pri
 
 // Preconditions: Kernel.mu is held.
 func (k *Kernel) wakeKeyLocked(key futexKey, n int, bitset uint32) int {
-	q := k.futexes[key]
+	q := k.futexes.get(key)
 	if q == nil {
 		return 0
 	}
@@ -132,7 +202,7 @@ func (k *Kernel) wakeKeyLocked(key futexKey, n int, bitset uint32) int {
 		woken++
 	}
 	if len(q.waiters) == 0 {
-		delete(k.futexes, key)
+		k.futexes.remove(key)
 	}
 	return woken
 }
@@ -164,11 +234,10 @@ func (t *Task) FutexRequeue(addr, addr2 uint64, n, n2 int, cmp bool, val uint32,
 	}
 	woken := k.wakeKeyLocked(key, n, abi.FUTEX_BITSET_MATCH_ANY)
 	moved := 0
-	if q := k.futexes[key]; q != nil && key != key2 {
-		q2 := k.futexes[key2]
+	if q := k.futexes.get(key); q != nil && key != key2 {
+		q2 := k.futexes.get(key2)
 		if q2 == nil {
-			q2 = &waitQueue{}
-			k.futexes[key2] = q2
+			q2 = k.futexes.add(key2)
 		}
 		for len(q.waiters) > 0 && moved < n2 {
 			w := q.waiters[0]
@@ -178,7 +247,7 @@ func (t *Task) FutexRequeue(addr, addr2 uint64, n, n2 int, cmp bool, val uint32,
 			moved++
 		}
 		if len(q.waiters) == 0 {
-			delete(k.futexes, key)
+			k.futexes.remove(key)
 		}
 	}
 	if cmp {

@@ -72,7 +72,7 @@ type Kernel struct {
 	running     *Task                       // guarded by mu: the task holding the CPU, nil when idle
 	switches    uint64                      // guarded by mu: context switches so far
 	init        *ThreadGroup                // guarded by mu: PID 1, the reaper of last resort
-	futexes     map[futexKey]*waitQueue     // guarded by mu: futex words with waiters
+	futexes     futexTable                  // guarded by mu: futex words with waiters
 	fifos       map[any]*pipe               // guarded by mu: FIFOs open somewhere, by the vfs's key (fifo.go)
 	locks       lockState                   // guarded by mu, but for its counter: file locks (locks.go)
 	load        loadAvg                     // guarded by mu: the load average (loadavg.go)
@@ -108,7 +108,7 @@ func New(cfg Config) *Kernel {
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
 	}
-	k := &Kernel{cfg: cfg, rq: newRunQueue(&cfg), tasks: map[int32]*Task{}, futexes: map[futexKey]*waitQueue{}, fifos: map[any]*pipe{},
+	k := &Kernel{cfg: cfg, rq: newRunQueue(&cfg), tasks: map[int32]*Task{}, futexes: newFutexTable(), fifos: map[any]*pipe{},
 		mmUsers: map[*mm.AddressSpace]int{}, imageOf: map[*mm.AddressSpace]fileID{}, images: map[fileID]int{},
 		done: make(chan struct{})}
 	k.ipc = newIPCState(k)

@@ -38,13 +38,22 @@ func (k *Kernel) pickLocked() *Task {
 	return e.Task.(*Task)
 }
 
-// runLocked gives the CPU to t, which pickLocked returned.
+// runLocked gives the CPU to t, which pickLocked returned. It works out
+// the budget of t's new turn here, under the lock it holds anyway, so
+// that t starts running without taking it again: what account would
+// give t on resuming, unless a task queued now should preempt t at once
+// (a SCHED_IDLE t picked before a normal task), or the seed decides
+// (deterministic mode), when t asks account itself.
 //
 // Preconditions: Kernel.mu is held; the CPU is free.
 func (k *Kernel) runLocked(t *Task) {
 	k.running = t
 	k.needResched.Store(false)
-	t.resumed = true // read by t after it receives the token
+	t.resumed = true // read by t after it receives the token, as is turn
+	t.turn = 0
+	if !k.cfg.Deterministic && !(k.rq.Len() > 0 && k.rq.ShouldPreempt(&t.Sched)) {
+		t.turn = k.budgetLocked(t)
+	}
 	t.setState(StateRunning)
 	k.switches++
 	if k.switches&63 == 0 {
@@ -211,8 +220,15 @@ func (k *Kernel) preempt(t *Task) uint64 {
 	return t.resumeBudget()
 }
 
-// resumeBudget is the budget of a task that has just got the CPU back.
+// resumeBudget is the budget of a task that has just got the CPU back:
+// the one runLocked worked out, or else budgetLocked's. It uses turn up,
+// so that the run loop, finding resumed still set at the end of the
+// stretch, asks account as it did before runLocked worked budgets out.
 func (t *Task) resumeBudget() uint64 {
+	if b := t.turn; b > 0 {
+		t.turn = 0
+		return b
+	}
 	t.k.mu.Lock()
 	defer t.k.mu.Unlock()
 	return t.k.budgetLocked(t)

@@ -119,6 +119,7 @@ type Task struct {
 	Sched     sched.Entity
 	uncharged atomic.Uint64 // instructions run but not yet charged to Sched
 	resumed   bool          // set with the CPU token: the task got the CPU back and starts a new turn
+	turn      uint64        // set with the CPU token: the new turn's budget, or 0 to ask account (see runLocked)
 
 	Limits [abi.RLIM_NLIMITS]abi.Rlimit
 

@@ -81,7 +81,11 @@ func (t *Task) exitThread() {
 	}
 	t.releaseVforkLocked()
 	u := t.threadUsage()
-	t.addMemoryUsage(&u) // the address space may go with this thread
+	if len(g.threads) == 1 {
+		// The address space's faults and size are the whole
+		// process's: they are counted once, as its last thread goes.
+		t.addMemoryUsage(&u)
+	}
 	g.deadThreads.add(u)
 	release = t.dropResourcesLocked()
 	g.removeThreadLocked(t)

@@ -60,7 +60,12 @@ func (t *Task) run() {
 			t.trap(abi.SIGTRAP, exit, fmt.Sprintf("breakpoint at pc %#x", t.Hart.PC))
 		}
 		if t.resumed {
-			t.resumed = false // it slept or yielded in the syscall: a new turn
+			// It slept or yielded in the syscall: a new turn, whose
+			// budget runLocked may have worked out.
+			t.resumed = false
+			if budget = t.turn; budget > 0 && !k.needResched.Load() {
+				continue
+			}
 		} else if ran < budget && !k.needResched.Load() {
 			budget -= ran
 			continue

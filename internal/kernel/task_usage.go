@@ -60,6 +60,10 @@ func (t *Task) ProcessUsage() Usage {
 	return t.tg.usageLocked()
 }
 
+// usageLocked is g's usage: its dead threads' (with, once the last is
+// gone, the address space's faults and size), its living threads', and
+// while one lives the address space's.
+//
 // Preconditions: Kernel.mu is held.
 func (g *ThreadGroup) usageLocked() Usage {
 	u := g.deadThreads
@@ -69,8 +73,6 @@ func (g *ThreadGroup) usageLocked() Usage {
 	if len(g.threads) > 0 {
 		g.threads[0].addMemoryUsage(&u)
 	}
-	u.MinorFaults += g.deadThreads.MinorFaults
-	u.MaxRSSKB = max(u.MaxRSSKB, g.deadThreads.MaxRSSKB)
 	return u
 }
 

@@ -315,7 +315,10 @@ func (pt *pageTable) release() {
 // copies the shared tables the range cuts and holds a page of, drops those
 // it covers whole (when fn is nil), and frees the tables it empties.
 func (pt *pageTable) take(lo, hi uint64, fn func(addr uint64, f *frame)) int {
-	return takeSlot(&pt.root, lo, min(hi, ptLimit), 0, rootShift+ptBits, fn)
+	if hi = min(hi, ptLimit); lo >= hi {
+		return 0 // the tables' take needs a range that is not empty
+	}
+	return takeSlot(&pt.root, lo, hi, 0, rootShift+ptBits, fn)
 }
 
 // clear removes the entries in [lo, hi), dropping their references, and
@@ -468,9 +471,17 @@ func (t *table[C, PC]) has(lo, hi uint64, shift uint) bool {
 }
 
 func (t *table[C, PC]) take(lo, hi uint64, shift uint, fn func(uint64, *frame)) (n int) {
-	each(lo, hi, shift, func(i int, lo, hi, base uint64) {
-		n += takeSlot(&t.slots[i], lo, hi, base, shift, fn)
-	})
+	// By slot index rather than with each, so that the empty slots of a
+	// sparse range (the unused part of a thread's stack, say) cost a load
+	// apiece. [lo, hi) lies within the table.
+	size := uint64(1) << shift
+	base := lo &^ (size<<ptBits - 1)
+	for i := lo >> shift & ptMask; i <= (hi-1)>>shift&ptMask; i++ {
+		if slot := &t.slots[i]; *slot != nil {
+			b := base + i*size
+			n += takeSlot(slot, max(lo, b), min(hi, b+size), b, shift, fn)
+		}
+	}
 	t.pages -= n
 	return n
 }

@@ -634,3 +634,45 @@ func TestForkConcurrent(t *testing.T) {
 	}
 	checkFreed(t, frames)
 }
+
+// TestTakeRanges clears ranges that start and end at every level's
+// boundaries and between them, over pages spread across tables, and
+// checks each time that exactly the pages inside went, in address order.
+func TestTakeRanges(t *testing.T) {
+	base := uint64(0x40_0000_0000)
+	var addrs []uint64
+	for _, span := range []uint64{1 << shift2, 1 << shift3, 1 << shift4, 1 << shift5} {
+		for _, off := range []uint64{0, pageSize, span - pageSize, span, span + 3*pageSize} {
+			addrs = append(addrs, base+off, base+2*span+off)
+		}
+	}
+	slices.Sort(addrs)
+	addrs = slices.Compact(addrs)
+	rng := rand.New(rand.NewPCG(1, 2)) // lo == hi included
+	edges := append([]uint64{base, base + 1<<shift5*4}, addrs...)
+	for i := range 500 {
+		var pt pageTable
+		for _, a := range addrs {
+			pt.set(a, newFrame())
+		}
+		lo := edges[rng.IntN(len(edges))] + uint64(rng.IntN(3)-1)*pageSize
+		hi := edges[rng.IntN(len(edges))] + uint64(rng.IntN(3)-1)*pageSize
+		if lo > hi {
+			lo, hi = hi, lo
+		}
+		var got, want []uint64
+		for _, a := range addrs {
+			if a >= lo && a < hi {
+				want = append(want, a)
+			}
+		}
+		n := pt.take(lo, hi, func(a uint64, f *frame) { got = append(got, a); f.put() })
+		if n != len(want) || !slices.Equal(got, want) {
+			t.Fatalf("case %d: take [%#x, %#x) took %d %#x, want %#x", i, lo, hi, n, got, want)
+		}
+		if left := pt.pages(); left != uint64(len(addrs)-len(want)) {
+			t.Fatalf("case %d: %d pages left, want %d", i, left, len(addrs)-len(want))
+		}
+		pt.release()
+	}
+}
