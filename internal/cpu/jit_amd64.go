@@ -140,6 +140,9 @@ type jitAsm struct {
 	slow  []jitStub // exits to emit after the block's body
 	links []jitLink // exits to a fixed pc in the page: jumps to chain
 	page  int32     // the block's page offset
+	// fpClean says MXCSR's flags have been cleared in this block
+	// (jit_fp_amd64.go).
+	fpClean bool
 }
 
 // jitLink is a jmp rel32 at pos (in the block, then in the icache's
@@ -192,7 +195,7 @@ func (h *Hart) translate(cp *codePage, pc uint64, buf []byte) ([]byte, int, []ji
 				*in = decode32(uint32(lo) | uint32(cp.page[off+2])<<16 | uint32(cp.page[off+3])<<24)
 			}
 		}
-		if in.Op == opDecode || !translatable(in.Op) {
+		if in.Op == opDecode || !translatable(in.Op) && !fpTranslatable(in) {
 			break
 		}
 		a.inst(in, delta, int32(n))
@@ -537,6 +540,9 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 
 	case opFENCE:
 		// One hart at a time sees memory in program order.
+
+	default:
+		a.fp(in, delta, i)
 	}
 }
 

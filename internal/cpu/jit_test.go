@@ -3,6 +3,7 @@ package cpu
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -18,7 +19,7 @@ import (
 // the mapping), branches and jumps to random places in the program (so it
 // loops), indirect jumps through x7 (a code address), some compressed
 // instructions and some the translator leaves to the interpreter.
-func randomProgram(r *rand.Rand, n int) prog {
+func randomProgram(r *rand.Rand, n int, fpHeavy, singles bool) prog {
 	reg := func() uint8 { return uint8(10 + r.IntN(22)) }
 	src := func() uint8 {
 		if r.IntN(8) == 0 {
@@ -49,7 +50,11 @@ func randomProgram(r *rand.Rand, n int) prog {
 	for i := 0; len(p) < 4*n; i++ {
 		here := len(p)
 		target := func() int32 { return int32(r.IntN(n)*4-here) &^ 1 }
-		switch k := r.IntN(100); {
+		k := r.IntN(100)
+		if fpHeavy && r.IntN(2) == 0 {
+			k = 94 // half the instructions floating point
+		}
+		switch {
 		case k < 30:
 			p.w(enc(alu[r.IntN(len(alu))], reg(), src(), src(), 0))
 		case k < 45:
@@ -89,16 +94,23 @@ func randomProgram(r *rand.Rand, n int) prog {
 		case k < 87:
 			p.w(enc(opJALR, []uint8{0, 1}[r.IntN(2)], 7, 0, int32(r.IntN(16))*4))
 		case k < 90:
-			p.c(compressed[r.IntN(len(compressed))])
+			// In pairs, so that every 4-byte boundary, where jumps land,
+			// starts an instruction.
+			p.c(compressed[r.IntN(len(compressed))], compressed[r.IntN(len(compressed))])
 		case k < 93:
 			// Atomics, mostly through x6 (aligned), sometimes x8.
 			base := uint8(6)
 			if r.IntN(8) == 0 {
 				base = 8
 			}
-			p.w(enc(atomics[r.IntN(len(atomics))], reg(), base, src(), 0))
+			op := atomics[r.IntN(len(atomics))]
+			rs2 := src()
+			if op == opLR_W || op == opLR_D {
+				rs2 = 0 // the field is part of the opcode
+			}
+			p.w(enc(op, reg(), base, rs2, 0))
 		case k < 95:
-			p.w(encRM(opFADD_D, uint8(r.IntN(32)), uint8(r.IntN(32)), uint8(r.IntN(32)), 0))
+			p.w(randomFP(r, reg, src, singles))
 		case k < 96:
 			p.w(enc(opFENCE, 0, 0, 0, 0))
 		default:
@@ -107,6 +119,97 @@ func randomProgram(r *rand.Rand, n int) prog {
 	}
 	p.w(wECALL)
 	return p
+}
+
+// randomFP returns a random F or D instruction other than a load or store,
+// with a random rounding mode (mostly dynamic or RNE) where it has one;
+// reg and src pick integer destinations and sources.
+func randomFP(r *rand.Rand, reg, src func() uint8, singles bool) uint32 {
+	rounded := []Op{opFADD_D, opFSUB_D, opFMUL_D, opFDIV_D, opFSQRT_D,
+		opFADD_S, opFSUB_S, opFMUL_S, opFDIV_S, opFSQRT_S,
+		opFCVT_D_S, opFCVT_S_D}
+	toX := []Op{opFCVT_W_D, opFCVT_L_D, opFCVT_WU_D}
+	fromX := []Op{opFCVT_D_W, opFCVT_D_WU, opFCVT_D_L}
+	fused := []Op{opFMADD_D, opFMSUB_D, opFNMSUB_D, opFNMADD_D, opFMADD_S, opFMSUB_S, opFNMSUB_S, opFNMADD_S}
+	if singles {
+		// Only operations that keep the registers NaN-boxed singles.
+		rounded = []Op{opFADD_S, opFSUB_S, opFMUL_S, opFDIV_S, opFSQRT_S}
+		fused = fused[4:]
+	}
+	fixed := []Op{opFSGNJ_D, opFSGNJN_D, opFSGNJX_D, opFMV_D_X, opFMIN_D, opFMAX_S}
+	fixedToX := []Op{opFMV_X_D, opFMV_X_W, opFEQ_D, opFLT_D, opFLE_D, opFCLASS_D}
+	f := func() uint8 { return uint8(r.IntN(32)) }
+	rm := uint8(rmDyn)
+	switch k := r.IntN(10); {
+	case k < 2:
+		rm = rmRNE
+	case k < 3:
+		rm = []uint8{rmRTZ, rmRDN, rmRUP, rmRMM}[r.IntN(4)]
+	}
+	pick := func(ops []Op) Op { return ops[r.IntN(len(ops))] }
+	kind := r.IntN(7)
+	if singles {
+		kind = []int{0, 0, 4}[r.IntN(3)]
+	}
+	switch kind {
+	case 0, 1:
+		op := pick(rounded)
+		rs2 := f()
+		if op == opFSQRT_D || op == opFSQRT_S || op == opFCVT_D_S || op == opFCVT_S_D {
+			rs2 = 0 // the field is part of the opcode
+		}
+		return encRM(op, f(), f(), rs2, rm)
+	case 2:
+		return encRM(pick(toX), reg(), f(), 0, rm)
+	case 3:
+		return encRM(pick(fromX), f(), src(), 0, rm)
+	case 4:
+		return enc(pick(fused), f(), f(), f(), int32(f()))&^0x7000 | uint32(rm)<<12
+	case 5:
+		if r.IntN(4) == 0 {
+			return enc(opFMV_W_X, f(), src(), 0, 0)
+		}
+		op := pick(fixed)
+		if op == opFMV_D_X {
+			return enc(op, f(), src(), 0, 0)
+		}
+		return enc(op, f(), f(), f(), 0)
+	default:
+		op := pick(fixedToX)
+		rs1, rs2 := f(), f()
+		switch {
+		case op == opFMV_X_D || op == opFMV_X_W || op == opFCLASS_D:
+			rs2 = 0 // the field is part of the opcode
+		case r.IntN(4) == 0:
+			rs2 = rs1 // compare a value with itself
+		}
+		return enc(op, reg(), rs1, rs2, 0)
+	}
+}
+
+// randomF returns a value for an F register: a double that is small,
+// special (zeros, infinities, NaNs, subnormals, extremes) or anything, or
+// a NaN-boxed single, sometimes special too.
+func randomF(r *rand.Rand) uint64 {
+	specials := []uint64{0, 1 << 63, 0x7ff0000000000000, 0xfff0000000000000, canonicalNaN64,
+		0x7ff4000000000000, 0xfff8000000000001, 1, 0x000fffffffffffff, 0x0010000000000000,
+		0x7fefffffffffffff, 0x3ff0000000000000, 0xc3e0000000000000, 0x43e0000000000000, 0x41dfffffffc00000}
+	singles := []uint32{0, 1 << 31, 0x7f800000, 0xff800000, 0x7fc00000, 0x7fa00000, 1, 0x00800000, 0x7f7fffff, 0x3f800000}
+	switch r.IntN(8) {
+	case 0, 1:
+		return math.Float64bits(float64(r.IntN(2001)-1000) / float64(1+r.IntN(16)))
+	case 2:
+		return specials[r.IntN(len(specials))]
+	case 3:
+		return math.Float64bits(r.NormFloat64() * math.Pow(2, float64(r.IntN(2100)-1050)))
+	case 4:
+		return boxed | uint64(math.Float32bits(float32(r.IntN(2001)-1000)/float32(1+r.IntN(16))))
+	case 5:
+		return boxed | uint64(singles[r.IntN(len(singles))])
+	case 6:
+		return boxed | uint64(math.Float32bits(float32(r.NormFloat64()*math.Pow(2, float64(r.IntN(280)-140)))))
+	}
+	return r.Uint64()
 }
 
 // jitPair returns an interpreting and a translating hart, each in its own
@@ -149,8 +252,13 @@ func jitPair(r *rand.Rand, code prog) (interp, jit *Hart, mi, mj *testMem) {
 			v = []uint64{0, ^uint64(0), 1 << 63, 0xffffffff_80000000, 0x80000000, 0xffffffff, 1 << 32}[r.IntN(7)]
 		}
 		interp.X[i], jit.X[i] = v, v
-		f := r.Uint64()
+		f := randomF(r)
 		interp.F[i], jit.F[i] = f, f
+	}
+	if r.IntN(5) == 0 {
+		// Another rounding mode, or an invalid one, and some flags.
+		interp.FCSR = uint32(r.IntN(8))<<5 | uint32(r.IntN(32))
+		jit.FCSR = interp.FCSR
 	}
 	for _, h := range []*Hart{interp, jit} {
 		h.PC = start
@@ -231,8 +339,15 @@ func TestJITMatchesInterpreter(t *testing.T) {
 		if seed%4 == 0 {
 			n = 1100 + r.IntN(400) // over a page: slots of both pages in use
 		}
-		code := randomProgram(r, n)
+		singles := seed%6 == 4
+		code := randomProgram(r, n, seed%3 == 1 || singles, singles)
 		interp, jit, mi, mj := jitPair(r, code)
+		if singles {
+			for i := range jit.F {
+				f := boxed | uint64(math.Float32bits(float32(r.IntN(2001)-1000)/float32(1+r.IntN(16))))
+				interp.F[i], jit.F[i] = f, f
+			}
+		}
 		for call := 0; call < 40; call++ {
 			budget := uint64(1 + r.IntN(3000))
 			if r.IntN(4) == 0 {
@@ -254,8 +369,8 @@ func TestJITMatchesInterpreter(t *testing.T) {
 			translated++
 		}
 	}
-	if translated < 100 {
-		t.Errorf("only %d of 300 programs ran translated code", translated)
+	if translated < 150 {
+		t.Errorf("only %d of 300 programs ran translated code, want 150", translated)
 	}
 }
 
