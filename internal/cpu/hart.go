@@ -136,11 +136,10 @@ type Hart struct {
 	// where the host has a translator. Clone copies it.
 	Interpret bool
 
-	// jitPC and jitN are where translated code left off and how many
-	// instructions it retired, at most jitLimit (jit.go); jitMX is where
-	// it reads MXCSR (jit_fp_amd64.go).
-	jitPC, jitN, jitLimit uint64
-	jitMX                 uint32
+	// jitPC is where translated code left off (jit.go); jitMX is where it
+	// reads MXCSR (jit_fp_amd64.go).
+	jitPC uint64
+	jitMX uint32
 }
 
 // New returns a hart with all registers zero that runs in mem (which may be

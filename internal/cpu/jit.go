@@ -67,9 +67,8 @@ func (h *Hart) runBlocks(pc, n, budget uint64) (uint64, uint64, *Exit) {
 			return pc, n, nil
 		}
 		h.tlb.j[jumpIndex(pc)] = jumpEntry{pc, h.icache.jit.addr(s.off - 1)}
-		h.jitN, h.jitLimit = 0, budget-n
-		r := h.icache.jit.run(s.off-1, h, pc)
-		pc, n = h.jitPC, n+h.jitN
+		r, ran := h.icache.jit.run(s.off-1, h, pc, budget-n)
+		pc, n = h.jitPC, n+ran
 		if r == jitSlow {
 			// The block that left may be one chained to in another page.
 			cp := h.codeAt(pc)

@@ -29,26 +29,31 @@ import (
 // when it makes the target; both go with their page, so a link never
 // outlives its target), with RSI moved on to the target's pc. So a hot
 // loop runs without coming back to Go, for as long as the budget lasts:
-// each block begins by checking that h.jitN, the instructions retired
-// since Go entered the code, plus its own length stays within h.jitLimit,
-// and returns to Go without running when it would not.
+// R15 counts down the instructions that may still retire; each block
+// begins by taking its own length from it, or returns to Go without
+// running when there is not enough left (a block that leaves early gives
+// back what it did not run).
 //
-// Exit protocol: the code adds the instructions it retired to h.jitN,
-// stores the pc to go on at in h.jitPC and returns jitNext, or jitSlow
-// when the instruction at h.jitPC must be executed by Go.
+// Exit protocol: the code stores the pc to go on at in h.jitPC and
+// returns jitNext, or jitSlow when the instruction at h.jitPC must be
+// executed by Go; R15 holds what is left of the budget jitEnter gave.
 
 const jitSupported = true
 
 // jitEnter calls the translated code at code for the hart at h, whose
-// block starts at guest address pc, and returns its exit code.
+// block starts at guest address pc, with budget instructions that may
+// retire, and returns its exit code and how many of them are left.
 //
 //go:noescape
-func jitEnter(code uintptr, h *Hart, pc uint64) uint64
+func jitEnter(code uintptr, h *Hart, pc, budget uint64) (r, left uint64)
+
+// budgetReg holds the instructions that may still retire.
+const budgetReg = 15
 
 // Offsets in the Hart of what the code reaches.
 var (
-	offX, offF, offJitPC, offJitN, offJitLimit, offTLBR, offTLBW, offJumps int32
-	offResValid, offResAddr, offResValue, offTLBTag                        int32
+	offX, offF, offJitPC, offTLBR, offTLBW, offJumps int32
+	offResValid, offResAddr, offResValue, offTLBTag  int32
 )
 
 func init() {
@@ -56,8 +61,6 @@ func init() {
 	offX = int32(unsafe.Offsetof(h.X))
 	offF = int32(unsafe.Offsetof(h.F))
 	offJitPC = int32(unsafe.Offsetof(h.jitPC))
-	offJitN = int32(unsafe.Offsetof(h.jitN))
-	offJitLimit = int32(unsafe.Offsetof(h.jitLimit))
 	offTLBR = int32(unsafe.Offsetof(h.tlb) + unsafe.Offsetof(h.tlb.r))
 	offTLBW = int32(unsafe.Offsetof(h.tlb) + unsafe.Offsetof(h.tlb.w))
 	offTLBTag = int32(unsafe.Offsetof(h.tlb) + unsafe.Offsetof(h.tlb.tag))
@@ -97,9 +100,12 @@ func newJITCode() *jitCode {
 // addr returns the host address of the code at off.
 func (jc *jitCode) addr(off uint32) uintptr { return uintptr(unsafe.Pointer(&jc.mem[off])) }
 
-// run enters the code at off for the hart, whose block starts at pc.
-func (jc *jitCode) run(off uint32, h *Hart, pc uint64) uint64 {
-	return jitEnter(jc.addr(off), h, pc)
+// run enters the code at off for the hart, whose block starts at pc, for
+// at most budget instructions, and returns its exit code and the number of
+// instructions it retired.
+func (jc *jitCode) run(off uint32, h *Hart, pc, budget uint64) (uint64, uint64) {
+	r, left := jitEnter(jc.addr(off), h, pc, budget)
+	return r, budget - left
 }
 
 // translatable reports whether the translator handles op.
@@ -137,12 +143,18 @@ const maxBlock = 64
 // jitAsm translates one block.
 type jitAsm struct {
 	x86
+	n     int32     // instructions in the block
 	slow  []jitStub // exits to emit after the block's body
 	links []jitLink // exits to a fixed pc in the page: jumps to chain
 	page  int32     // the block's page offset
 	// fpClean says MXCSR's flags have been cleared in this block
 	// (jit_fp_amd64.go).
 	fpClean bool
+	// cache is the host register of each guest register the block keeps
+	// in one, or noCache; dirty has a bit for each it has changed so far
+	// (jit_regs_amd64.go).
+	cache [32]int8
+	dirty uint32
 }
 
 // jitLink is a jmp rel32 at pos (in the block, then in the icache's
@@ -159,6 +171,7 @@ type jitStub struct {
 	pos   int
 	delta int32
 	i     int32
+	dirty uint32 // cached guest registers to write back first
 }
 
 // xr is the displacement of X[r] from RDI; fr of F[r].
@@ -170,17 +183,9 @@ func fr(r uint8) int32 { return offF + 8*int32(r&31) }
 // instruction cannot be translated).
 func (h *Hart) translate(cp *codePage, pc uint64, buf []byte) ([]byte, int, []jitLink) {
 	a := &jitAsm{x86: x86{b: buf[:0]}, page: int32(pc & pageMask)}
-	// The budget check; its length is patched in at the end.
-	a.load64(rAX, rDI, offJitN)
-	a.rr(true, []byte{0x81}, aluAdd, rAX)
-	lenAt := len(a.b)
-	a.imm32(0)
-	a.aluMem(true, 0x3b, rAX, rDI, offJitLimit)
-	over := a.jcc(ccA)
+	var insts []*Inst
 	var delta int32 // bytes from the block start
-	n := 0
-	ended := false
-	for n < maxBlock {
+	for len(insts) < maxBlock {
 		off := int(pc&pageMask) + int(delta)
 		if off >= PageSize {
 			break
@@ -198,28 +203,39 @@ func (h *Hart) translate(cp *codePage, pc uint64, buf []byte) ([]byte, int, []ji
 		if in.Op == opDecode || !translatable(in.Op) && !fpTranslatable(in) {
 			break
 		}
-		a.inst(in, delta, int32(n))
-		n++
+		insts = append(insts, in)
 		delta += int32(in.Len)
 		if endsBlock(in.Op) {
-			ended = true
 			break
 		}
 	}
+	n := len(insts)
 	if n == 0 {
 		return nil, 0, nil
 	}
-	if !ended {
+	a.n = int32(n)
+	// The budget: R15 counts down what may still retire; the block pays
+	// for all of itself on entry, or returns to Go without running.
+	a.aluImm(true, aluCmp, budgetReg, a.n)
+	over := a.jcc(ccB)
+	a.aluImm(true, aluSub, budgetReg, a.n)
+	a.allocate(insts)
+	delta = 0
+	for i, in := range insts {
+		a.inst(in, delta, int32(i))
+		delta += int32(in.Len)
+	}
+	if !endsBlock(insts[n-1].Op) {
 		a.exitAt(delta, int32(n))
 	}
-	a.b[lenAt] = byte(n)
 	a.patch(over)
 	a.store64(rDI, offJitPC, rSI)
 	a.zero(rAX) // jitNext
 	a.ret()
 	for _, s := range a.slow {
 		a.patch(s.pos)
-		a.addJitN(s.i)
+		a.writeBack(s.dirty)
+		a.aluImm(true, aluAdd, budgetReg, a.n-s.i) // the instructions it did not run
 		a.lea(rAX, rSI, s.delta)
 		a.store64(rDI, offJitPC, rAX)
 		a.byte1(0xb8, jitSlow, 0, 0, 0) // mov eax, jitSlow
@@ -228,17 +244,11 @@ func (h *Hart) translate(cp *codePage, pc uint64, buf []byte) ([]byte, int, []ji
 	return a.b, n, a.links
 }
 
-// addJitN: add qword [rdi+jitN], n.
-func (a *jitAsm) addJitN(n int32) {
-	a.mem(0, true, []byte{0x81}, aluAdd, rDI, noIndex, offJitN)
-	a.imm32(n)
-}
-
 // exitAt leaves the block for the instruction at byte delta after n
 // instructions: through a jump that chains to the block there when that
 // is in the same page, else back to Go.
 func (a *jitAsm) exitAt(delta, n int32) {
-	a.addJitN(n)
+	a.flush()
 	if delta != 0 {
 		a.lea(rSI, rSI, delta)
 	}
@@ -274,25 +284,7 @@ func (a *jitAsm) jumpVia() {
 
 // slowIf emits a jcc to a slow exit for instruction i at delta.
 func (a *jitAsm) slowIf(cc byte, delta, i int32) {
-	a.slow = append(a.slow, jitStub{pos: a.jcc(cc), delta: delta, i: i})
-}
-
-// loadX: mov r, X[x] (X[0] is kept zero in memory).
-func (a *jitAsm) loadX(r int, x uint8) { a.load64(r, rDI, xr(x)) }
-
-// storeX: mov X[x], r; nothing for x0.
-func (a *jitAsm) storeX(x uint8, r int) {
-	if x != 0 {
-		a.store64(rDI, xr(x), r)
-	}
-}
-
-// storeXW: X[x] = sign-extended low 32 bits of r.
-func (a *jitAsm) storeXW(x uint8, r int) {
-	if x != 0 {
-		a.movsxd(r, r)
-		a.store64(rDI, xr(x), r)
-	}
+	a.slow = append(a.slow, jitStub{pos: a.jcc(cc), delta: delta, i: i, dirty: a.dirty})
 }
 
 // translateAddr computes the address rs1+imm into RAX and looks the TLB
@@ -329,9 +321,7 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 	next := delta + int32(in.Len)
 	switch in.Op {
 	case opLUI:
-		if in.Rd != 0 {
-			a.storeImm64(rDI, xr(in.Rd), in.Imm)
-		}
+		a.storeXImm(in.Rd, in.Imm)
 	case opAUIPC:
 		a.lea(rAX, rSI, delta)
 		a.aluImm(true, aluAdd, rAX, in.Imm)
@@ -348,13 +338,15 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 		a.aluImm(true, aluAnd, rCX, -2)
 		a.lea(rAX, rSI, next)
 		a.storeX(in.Rd, rAX)
-		a.addJitN(i + 1)
+		a.flush()
 		a.movRR(rSI, rCX)
 		a.jumpVia()
 	case opBEQ, opBNE, opBLT, opBGE, opBLTU, opBGEU:
 		cc := map[Op]byte{opBEQ: ccE, opBNE: ccNE, opBLT: ccL, opBGE: ccGE, opBLTU: ccB, opBGEU: ccAE}[in.Op]
+		a.flush() // both ways out need memory current
+		a.dirty = 0
 		a.loadX(rAX, in.Rs1)
-		a.aluMem(true, 0x3b, rAX, rDI, xr(in.Rs2))
+		a.opX(true, []byte{0x3b}, rAX, in.Rs2)
 		taken := a.jcc(cc)
 		a.exitAt(next, i+1)
 		a.patch(taken)
@@ -444,7 +436,7 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 		if in.Rd == 0 {
 			break
 		}
-		a.load32(rAX, rDI, xr(in.Rs1))
+		a.loadX32(rAX, in.Rs1)
 		a.aluImm(false, aluAdd, rAX, in.Imm)
 		a.storeXW(in.Rd, rAX)
 	case opSLLIW, opSRLIW, opSRAIW:
@@ -452,7 +444,7 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 			break
 		}
 		digit := map[Op]int{opSLLIW: shShl, opSRLIW: shShr, opSRAIW: shSar}[in.Op]
-		a.load32(rAX, rDI, xr(in.Rs1))
+		a.loadX32(rAX, in.Rs1)
 		a.shiftImm(false, digit, rAX, uint8(in.Imm&31))
 		a.storeXW(in.Rd, rAX)
 
@@ -462,15 +454,15 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 		}
 		op := map[Op]byte{opADD: 0x03, opSUB: 0x2b, opXOR: 0x33, opOR: 0x0b, opAND: 0x23}[in.Op]
 		a.loadX(rAX, in.Rs1)
-		a.aluMem(true, op, rAX, rDI, xr(in.Rs2))
+		a.opX(true, []byte{op}, rAX, in.Rs2)
 		a.storeX(in.Rd, rAX)
 	case opADDW, opSUBW:
 		if in.Rd == 0 {
 			break
 		}
 		op := map[Op]byte{opADDW: 0x03, opSUBW: 0x2b}[in.Op]
-		a.load32(rAX, rDI, xr(in.Rs1))
-		a.aluMem(false, op, rAX, rDI, xr(in.Rs2))
+		a.loadX32(rAX, in.Rs1)
+		a.opX(false, []byte{op}, rAX, in.Rs2)
 		a.storeXW(in.Rd, rAX)
 	case opSLT, opSLTU:
 		if in.Rd == 0 {
@@ -478,7 +470,7 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 		}
 		a.zero(rDX)
 		a.loadX(rAX, in.Rs1)
-		a.aluMem(true, 0x3b, rAX, rDI, xr(in.Rs2))
+		a.opX(true, []byte{0x3b}, rAX, in.Rs2)
 		if in.Op == opSLT {
 			a.setcc(ccL, rDX)
 		} else {
@@ -500,7 +492,7 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 		}
 		digit := map[Op]int{opSLLW: shShl, opSRLW: shShr, opSRAW: shSar}[in.Op]
 		a.loadX(rCX, in.Rs2)
-		a.load32(rAX, rDI, xr(in.Rs1))
+		a.loadX32(rAX, in.Rs1)
 		a.shiftCL(false, digit, rAX)
 		a.storeXW(in.Rd, rAX)
 
@@ -509,14 +501,14 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 			break
 		}
 		a.loadX(rAX, in.Rs1)
-		a.mem(0, true, []byte{0x0f, 0xaf}, rAX, rDI, noIndex, xr(in.Rs2)) // imul rax, [X+rs2]
+		a.opX(true, []byte{0x0f, 0xaf}, rAX, in.Rs2) // imul rax, [X+rs2]
 		a.storeX(in.Rd, rAX)
 	case opMULW:
 		if in.Rd == 0 {
 			break
 		}
-		a.load32(rAX, rDI, xr(in.Rs1))
-		a.mem(0, false, []byte{0x0f, 0xaf}, rAX, rDI, noIndex, xr(in.Rs2)) // imul eax, [X+rs2]
+		a.loadX32(rAX, in.Rs1)
+		a.opX(false, []byte{0x0f, 0xaf}, rAX, in.Rs2) // imul eax, [X+rs2]
 		a.storeXW(in.Rd, rAX)
 	case opMULH, opMULHU:
 		if in.Rd == 0 {
@@ -527,7 +519,7 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 			digit = mulU
 		}
 		a.loadX(rAX, in.Rs1)
-		a.mem(0, true, []byte{0xf7}, digit, rDI, noIndex, xr(in.Rs2)) // (i)mul qword [X+rs2]
+		a.opX(true, []byte{0xf7}, digit, in.Rs2) // (i)mul qword [X+rs2]
 		a.storeX(in.Rd, rDX)
 
 	case opDIV, opDIVU, opREM, opREMU, opDIVW, opDIVUW, opREMW, opREMUW:
@@ -558,9 +550,9 @@ func (a *jitAsm) divide(in *Inst) {
 	w := in.Op == opDIV || in.Op == opDIVU || in.Op == opREM || in.Op == opREMU
 	signed := in.Op == opDIV || in.Op == opREM || in.Op == opDIVW || in.Op == opREMW
 	quotient := in.Op == opDIV || in.Op == opDIVU || in.Op == opDIVW || in.Op == opDIVUW
-	a.mem(0, w, []byte{0x8b}, rAX, rDI, noIndex, xr(in.Rs1)) // mov rax/eax, rs1
-	a.mem(0, w, []byte{0x8b}, rCX, rDI, noIndex, xr(in.Rs2)) // mov rcx/ecx, rs2
-	a.rr(w, []byte{0x85}, rCX, rCX)                          // test rcx, rcx
+	a.opX(w, []byte{0x8b}, rAX, in.Rs1) // mov rax/eax, rs1
+	a.opX(w, []byte{0x8b}, rCX, in.Rs2) // mov rcx/ecx, rs2
+	a.rr(w, []byte{0x85}, rCX, rCX)     // test rcx, rcx
 	byZero := a.jcc(ccE)
 	var byMinus1 int
 	if signed {
@@ -645,7 +637,7 @@ func (a *jitAsm) atomic(in *Inst, delta, i int32) {
 		a.loadX(rDX, in.Rs2)
 		a.mem(0, w, []byte{0x89}, rDX, rCX, rAX, 0) // store
 		if in.Rd != 0 {
-			a.storeImm64(rDI, xr(in.Rd), 0)
+			a.storeXImm(in.Rd, 0)
 		}
 		done := a.jmp()
 		a.patch(invalid)
@@ -654,7 +646,7 @@ func (a *jitAsm) atomic(in *Inst, delta, i int32) {
 		a.byte1(0)
 		a.patch(changed)
 		if in.Rd != 0 {
-			a.storeImm64(rDI, xr(in.Rd), 1)
+			a.storeXImm(in.Rd, 1)
 		}
 		a.patch(done)
 		return

@@ -206,7 +206,7 @@ func (a *jitAsm) fp(in *Inst, delta, i int32) {
 			a.storeX(in.Rd, rAX)
 		}
 	case opFMV_W_X:
-		a.load32(rAX, rDI, xr(in.Rs1))
+		a.loadX32(rAX, in.Rs1)
 		a.mem(0, false, []byte{0x89}, rAX, rDI, noIndex, fr(in.Rd)) // mov [F+rd], eax
 		a.mem(0, false, []byte{0xc7}, 0, rDI, noIndex, fr(in.Rd)+4)
 		a.imm32(-1)
@@ -270,13 +270,13 @@ func (a *jitAsm) fp(in *Inst, delta, i int32) {
 		a.fpBegin(in, delta, i)
 		switch in.Op {
 		case opFCVT_D_W:
-			a.sse(sseSD, false, 0x2a, 0, rDI, xr(in.Rs1)) // cvtsi2sd xmm0, dword
+			a.sseX(sseSD, false, 0x2a, 0, in.Rs1) // cvtsi2sd xmm0, dword
 		case opFCVT_D_WU:
-			a.load32(rAX, rDI, xr(in.Rs1)) // zero-extended
+			a.loadX32(rAX, in.Rs1) // zero-extended
 			a.byte1(0xf2)
 			a.rr(true, []byte{0x0f, 0x2a}, 0, rAX) // cvtsi2sd xmm0, rax
 		case opFCVT_D_L:
-			a.sse(sseSD, true, 0x2a, 0, rDI, xr(in.Rs1)) // cvtsi2sd xmm0, qword
+			a.sseX(sseSD, true, 0x2a, 0, in.Rs1) // cvtsi2sd xmm0, qword
 		}
 		a.fpFlags()
 		a.sse(sseSD, false, sseStore, 0, rDI, fr(in.Rd))

@@ -16,7 +16,9 @@ func newJITCode() *jitCode { return nil }
 
 func (jc *jitCode) addr(off uint32) uintptr { return 0 }
 
-func (jc *jitCode) run(off uint32, h *Hart, pc uint64) uint64 { panic("cpu: no translator") }
+func (jc *jitCode) run(off uint32, h *Hart, pc, budget uint64) (uint64, uint64) {
+	panic("cpu: no translator")
+}
 
 type jitLink struct {
 	pos  uint32
