@@ -13,6 +13,8 @@
 // (tlb.go). The soft float is fpu*.go.
 package cpu
 
+import "sync"
+
 // PageSize is the size of a guest page.
 const PageSize = 4096
 
@@ -88,6 +90,15 @@ type Exit struct {
 // to X[10]. A Hart is not safe for concurrent use; the kernel runs it on
 // one goroutine at a time.
 type Hart struct {
+	hartState
+	// tlb is the software TLB (tlb.go), apart from the rest so that a
+	// released hart's (Release) is reused without being cleared.
+	tlb tlb
+}
+
+// hartState is all of a Hart but its TLB: the architectural state the
+// kernel reads and writes (promoted into Hart) and the run loop's own.
+type hartState struct {
 	X    [32]uint64 // integer registers; X[0] reads as 0 (Run keeps it so)
 	F    [32]uint64 // FP registers; singles are NaN-boxed (upper 32 bits all ones)
 	PC   uint64     // address of the next instruction
@@ -112,7 +123,6 @@ type Hart struct {
 	resAddr  uint64
 	resValue uint64
 
-	tlb    tlb     // software TLB (tlb.go)
 	icache *icache // decoded-instruction cache (icache.go), shared by ShareCode
 	// codeGen is the CodeMemory's CodeGeneration the decoded code is
 	// current with.
@@ -145,8 +155,7 @@ type Hart struct {
 // New returns a hart with all registers zero that runs in mem (which may be
 // nil until SetMemory is called; Run needs a memory).
 func New(mem Memory) *Hart {
-	h := &Hart{Mem: mem, icache: newICache()}
-	h.tlb.flush()
+	h := newHart(hartState{Mem: mem, icache: newICache()})
 	if mem != nil {
 		h.gen = mem.Generation()
 		h.syncCodeGen()
@@ -226,9 +235,8 @@ func (h *Hart) ClearReservation() { h.resValid = false }
 // ShareCode) in either case, unless mem is another memory that is not a
 // CodeMemory.
 func (h *Hart) Clone(mem Memory) *Hart {
-	c := &Hart{X: h.X, F: h.F, PC: h.PC, FCSR: h.FCSR, Instret: h.Instret, Mem: mem, Time: h.Time, Interpret: h.Interpret}
+	c := newHart(hartState{X: h.X, F: h.F, PC: h.PC, FCSR: h.FCSR, Instret: h.Instret, Mem: mem, Time: h.Time, Interpret: h.Interpret})
 	if _, ok := mem.(CodeMemory); mem != h.Mem && !ok {
-		c.tlb.flush()
 		c.icache = newICache()
 		c.gen = mem.Generation()
 		return c
@@ -236,9 +244,7 @@ func (h *Hart) Clone(mem Memory) *Hart {
 	c.icache = h.icache
 	c.codeGen, c.codeEpoch = h.codeGen, h.icache.epoch
 	c.gen = mem.Generation()
-	if mem != h.Mem {
-		c.tlb.flush()
-	} else {
+	if mem == h.Mem {
 		// A thread starts with its creator's translations, which stand
 		// or go stale together: its first Run checks them as h's would.
 		c.tlb, c.gen, c.codeEpoch = h.tlb, h.gen, h.codeEpoch
@@ -251,3 +257,28 @@ func (h *Hart) Clone(mem Memory) *Hart {
 
 // noGen is a generation no memory has.
 const noGen = ^uint64(0)
+
+// released holds harts given back by Release, for New and Clone to reuse:
+// a thread that lives for a moment then costs no allocation of its TLB.
+var released sync.Pool
+
+// newHart returns a hart with state s and an empty TLB: a released one if
+// there is one (its TLB emptied by a flush, which costs next to nothing),
+// else a new one.
+func newHart(s hartState) *Hart {
+	h, _ := released.Get().(*Hart)
+	if h == nil {
+		h = new(Hart)
+	}
+	h.hartState = s
+	h.tlb.flush()
+	return h
+}
+
+// Release gives h back for reuse. The caller promises that nothing will
+// use h again: the kernel releases a task's hart once the task has exited
+// for good and no longer points to it.
+func (h *Hart) Release() {
+	h.hartState = hartState{}
+	released.Put(h)
+}

@@ -121,6 +121,9 @@ func (t *Task) ExecAt(dir *vfs.File, p string, flags uint32, argv, envp []string
 	h.X[2] = img.SP
 	h.Time = k.timeCSR
 	h.Interpret = k.cfg.Interpret
+	if old := t.Hart; old != nil {
+		defer old.Release() // once the new one is in place: nothing else holds it
+	}
 	t.Hart = h
 	t.Exe = t.absPath(p)
 	t.Comm = comm(p)

@@ -67,9 +67,13 @@ func (t *Task) exitThread() {
 	k := t.k
 	k.mu.Lock()
 	var release func()
+	hart := t.Hart
 	defer func() {
 		k.mu.Unlock()
 		release() // files may take Kernel.mu to close (epoll, pipes)
+		if hart != nil {
+			hart.Release() // nothing reaches it now: t.Hart is nil
+		}
 	}()
 	g := t.tg
 	t.exitRobustListLocked()
@@ -98,6 +102,7 @@ func (t *Task) exitThread() {
 		} else {
 			t.setState(StateZombie) // the leader's pid lives on until the group ends
 		}
+		t.Hart = nil
 		k.switchFromLocked(t, switchExited)
 		return
 	}
@@ -110,6 +115,7 @@ func (t *Task) exitThread() {
 		t.setState(StateDead)
 	}
 	k.processExitLocked(g)
+	t.Hart = nil
 	k.switchFromLocked(t, switchExited)
 }
 
