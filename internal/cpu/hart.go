@@ -235,8 +235,19 @@ func (h *Hart) ClearReservation() { h.resValid = false }
 // ShareCode) in either case, unless mem is another memory that is not a
 // CodeMemory.
 func (h *Hart) Clone(mem Memory) *Hart {
-	c := newHart(hartState{X: h.X, F: h.F, PC: h.PC, FCSR: h.FCSR, Instret: h.Instret, Mem: mem, Time: h.Time, Interpret: h.Interpret})
-	if _, ok := mem.(CodeMemory); mem != h.Mem && !ok {
+	s := hartState{X: h.X, F: h.F, PC: h.PC, FCSR: h.FCSR, Instret: h.Instret, Mem: mem, Time: h.Time, Interpret: h.Interpret}
+	if mem == h.Mem {
+		// A thread starts with its creator's translations, which stand
+		// or go stale together: its first Run checks them as h's would.
+		s.icache, s.codeGen, s.codeEpoch, s.gen = h.icache, h.codeGen, h.codeEpoch, h.gen
+		c := newHartWithTLB(s, &h.tlb)
+		if cm, ok := mem.(CodeMemory); ok && cm.CodeGeneration() != h.codeGen {
+			c.gen = noGen // the first Run checks the code, as h's next one would
+		}
+		return c
+	}
+	c := newHart(s)
+	if _, ok := mem.(CodeMemory); !ok {
 		c.icache = newICache()
 		c.gen = mem.Generation()
 		return c
@@ -244,11 +255,6 @@ func (h *Hart) Clone(mem Memory) *Hart {
 	c.icache = h.icache
 	c.codeGen, c.codeEpoch = h.codeGen, h.icache.epoch
 	c.gen = mem.Generation()
-	if mem == h.Mem {
-		// A thread starts with its creator's translations, which stand
-		// or go stale together: its first Run checks them as h's would.
-		c.tlb, c.gen, c.codeEpoch = h.tlb, h.gen, h.codeEpoch
-	}
 	if cm, ok := mem.(CodeMemory); ok && cm.CodeGeneration() != h.codeGen {
 		c.gen = noGen // the first Run checks the code, as h's next one would
 	}
@@ -272,6 +278,17 @@ func newHart(s hartState) *Hart {
 	}
 	h.hartState = s
 	h.tlb.flush()
+	return h
+}
+
+// newHartWithTLB is newHart for a hart that starts with a copy of t.
+func newHartWithTLB(s hartState, t *tlb) *Hart {
+	h, _ := released.Get().(*Hart)
+	if h == nil {
+		h = new(Hart)
+	}
+	h.hartState = s
+	h.tlb = *t
 	return h
 }
 
