@@ -345,18 +345,19 @@ func TestInit(t *testing.T) {
 }
 
 // TestDeterministic: with --deterministic the same seed gives the same
-// event trace, byte for byte; another seed interleaves the threads
-// differently; the program's output is the same as under qemu-riscv64.
+// event trace, byte for byte, translated or interpreted (--interpret);
+// another seed interleaves the threads differently; the program's output
+// is the same as under qemu-riscv64.
 func TestDeterministic(t *testing.T) {
 	bin := guest(t, "threads", false)
 	want := qemu(t, bin, false, nil)
 	dir := t.TempDir()
 	runs := 0
-	trace := func(seed string) string {
+	trace := func(seed string, flags ...string) string {
 		t.Helper()
 		runs++
 		out := filepath.Join(dir, "trace-"+strconv.Itoa(runs))
-		got := vessel(t, []string{"--deterministic", "--seed", seed, "--trace-json", out}, bin, nil)
+		got := vessel(t, append(flags, "--deterministic", "--seed", seed, "--trace-json", out), bin, nil)
 		if got.code != 0 || got.stdout != want.stdout {
 			t.Fatalf("seed %s: status %d, output differs from qemu-riscv64:\n%s", seed, got.code, diff(got.stdout, want.stdout))
 		}
@@ -367,6 +368,9 @@ func TestDeterministic(t *testing.T) {
 	a, b, c := trace("1"), trace("1"), trace("2")
 	if a != b {
 		t.Errorf("two runs with seed 1 gave different traces:\n%s", diff(a, b))
+	}
+	if i := trace("1", "--interpret"); a != i {
+		t.Errorf("seed 1 interpreted gave another trace than translated:\n%s", diff(a, i))
 	}
 	if a == c {
 		t.Errorf("seeds 1 and 2 gave the same trace")
