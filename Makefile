@@ -34,6 +34,7 @@ bench: setup build
 FUZZTIME ?= 60s
 fuzz:
 	$(GO) test -run=^$$ -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) ./internal/cpu
+	$(GO) test -run=^$$ -fuzz=FuzzJIT -fuzztime=$(FUZZTIME) ./internal/cpu
 	$(GO) test -run=^$$ -fuzz=FuzzLoad -fuzztime=$(FUZZTIME) ./internal/loader
 
 clean:

@@ -341,37 +341,67 @@ func TestJITMatchesInterpreter(t *testing.T) {
 		}
 		singles := seed%6 == 4
 		code := randomProgram(r, n, seed%3 == 1 || singles, singles)
-		interp, jit, mi, mj := jitPair(r, code)
-		if singles {
-			for i := range jit.F {
-				f := boxed | uint64(math.Float32bits(float32(r.IntN(2001)-1000)/float32(1+r.IntN(16))))
-				interp.F[i], jit.F[i] = f, f
-			}
-		}
-		for call := 0; call < 40; call++ {
-			budget := uint64(1 + r.IntN(3000))
-			if r.IntN(4) == 0 {
-				budget = uint64(1 + r.IntN(20))
-			}
-			ei := interp.Run(budget)
-			ej := jit.Run(budget)
-			if ei != ej {
-				t.Fatalf("seed %d, call %d: exit %+v, want %+v (pc %#x)", seed, call, ej, ei, interp.PC)
-			}
-			if d := sameState(interp, jit, mi, mj); d != "" {
-				t.Fatalf("seed %d, call %d (budget %d, exit %+v): %s", seed, call, budget, ei, d)
-			}
-			if ei.Reason != ExitBudget {
-				break
-			}
-		}
-		if jit.icache.jit != nil && jit.icache.jit.used > 0 {
+		if runBoth(t, r, seed, code, singles) {
 			translated++
 		}
 	}
 	if translated < 150 {
 		t.Errorf("only %d of 300 programs ran translated code, want 150", translated)
 	}
+}
+
+// runBoth runs code on an interpreting and a translating hart (jitPair)
+// for up to 40 random budgets, failing at the first difference, and
+// reports whether any of it was translated. singles starts the F
+// registers at NaN-boxed singles.
+func runBoth(t *testing.T, r *rand.Rand, seed uint64, code prog, singles bool) bool {
+	t.Helper()
+	interp, jit, mi, mj := jitPair(r, code)
+	if singles {
+		for i := range jit.F {
+			f := boxed | uint64(math.Float32bits(float32(r.IntN(2001)-1000)/float32(1+r.IntN(16))))
+			interp.F[i], jit.F[i] = f, f
+		}
+	}
+	for call := 0; call < 40; call++ {
+		budget := uint64(1 + r.IntN(3000))
+		if r.IntN(4) == 0 {
+			budget = uint64(1 + r.IntN(20))
+		}
+		ei := interp.Run(budget)
+		ej := jit.Run(budget)
+		if ei != ej {
+			t.Fatalf("seed %d, call %d: exit %+v, want %+v (pc %#x)", seed, call, ej, ei, interp.PC)
+		}
+		if d := sameState(interp, jit, mi, mj); d != "" {
+			t.Fatalf("seed %d, call %d (budget %d, exit %+v): %s", seed, call, budget, ei, d)
+		}
+		if ei.Reason != ExitBudget {
+			break
+		}
+	}
+	return jit.icache.jit != nil && jit.icache.jit.used > 0
+}
+
+// FuzzJIT: guest code is untrusted bytes too. A random program from the
+// seed, with the fuzzer's bytes spliced in as instructions (any encoding,
+// legal or not), runs the same translated and interpreted.
+func FuzzJIT(f *testing.F) {
+	if !jitSupported {
+		f.Skip("no translator on this host")
+	}
+	f.Add(uint64(1), []byte{0x13, 0, 0, 0})
+	f.Add(uint64(2), []byte{0xb3, 0x05, 0xb5, 0x02, 0x01, 0x45})
+	f.Add(uint64(4), []byte{0xd3, 0x72, 0x73, 0x02})
+	f.Fuzz(func(t *testing.T, seed uint64, raw []byte) {
+		r := rand.New(rand.NewPCG(seed, 2))
+		singles := seed%6 == 4
+		code := randomProgram(r, 24+r.IntN(200), seed%3 == 1 || singles, singles)
+		raw = raw[:min(len(raw), 4096)&^3] // whole words, so what follows stays aligned
+		at := 4 * r.IntN(len(code)/4)
+		code = append(code[:at:at], append(raw, code[at:]...)...)
+		runBoth(t, r, seed, code, singles)
+	})
 }
 
 // TestJITSelfModifyingCode: a hot loop that rewrites one of its own
