@@ -110,6 +110,7 @@ func (h *Hart) translateAt(cp *codePage, pc uint64, s *jitSlot) bool {
 	jc := c.jit
 	if jc.used+len(code) > len(jc.mem) {
 		jc.used = 0
+		jc.restarts++
 		h.FlushICache()
 		return false
 	}

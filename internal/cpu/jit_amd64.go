@@ -75,13 +75,15 @@ func init() {
 }
 
 // jitCodeSize is the executable memory one icache translates into; when
-// it is full the icache starts over.
-const jitCodeSize = 32 << 20
+// it is full the icache starts over. (A variable for tests, which make it
+// small to see that happen.)
+var jitCodeSize = 32 << 20
 
 // jitCode is an icache's executable memory: code is appended at used.
 type jitCode struct {
-	mem  []byte
-	used int
+	mem      []byte
+	used     int
+	restarts int // times it filled up and the icache started over
 }
 
 // newJITCode maps the executable memory, or returns nil if the host

@@ -8,8 +8,9 @@ package cpu
 const jitSupported = false
 
 type jitCode struct {
-	mem  []byte
-	used int
+	mem      []byte
+	used     int
+	restarts int // times it filled up and the icache started over
 }
 
 func newJITCode() *jitCode { return nil }

@@ -614,3 +614,42 @@ func TestJITSeesRemap(t *testing.T) {
 		t.Errorf("the old page holds %d at 8, want 42 (written before the remap only)", old[8])
 	}
 }
+
+// TestJITCodeFull: when an icache's executable memory fills up, it starts
+// over (all decoded and translated code dropped, blocks translated again
+// as they are reached), and programs run on unchanged.
+func TestJITCodeFull(t *testing.T) {
+	if !jitSupported {
+		t.Skip("no translator on this host")
+	}
+	defer func(n int) { jitCodeSize = n }(jitCodeSize)
+	jitCodeSize = 4 << 10 // a few blocks
+	starts := 0
+	for seed := uint64(1000); seed < 1060; seed++ {
+		r := rand.New(rand.NewPCG(seed, 1))
+		code := randomProgram(r, 200+r.IntN(200), seed%3 == 1, false)
+		interp, jit, mi, mj := jitPair(r, code)
+		for call := 0; call < 40; call++ {
+			budget := uint64(1 + r.IntN(3000))
+			ei, ej := interp.Run(budget), jit.Run(budget)
+			if ei != ej {
+				t.Fatalf("seed %d, call %d: exit %+v, want %+v", seed, call, ej, ei)
+			}
+			if d := sameState(interp, jit, mi, mj); d != "" {
+				t.Fatalf("seed %d, call %d: %s", seed, call, d)
+			}
+			if ei.Reason != ExitBudget {
+				break
+			}
+		}
+		if jit.icache.jit != nil {
+			starts += jit.icache.jit.restarts
+		}
+	}
+	if starts == 0 {
+		t.Error("no program filled the executable memory")
+	}
+	if testing.Verbose() {
+		t.Logf("%d restarts", starts)
+	}
+}
