@@ -51,19 +51,27 @@ func (h *Hart) Run(budget uint64) Exit {
 	var first *Inst   // an instruction decoded here for fast to run first
 	h.dropped = false // fast looks its page up afresh every time anyway
 	jit := h.jitOn()
+	step := false // interpret one instruction only (runBlocks)
 	for {
 		if jit && first == nil {
 			var e *Exit
-			if pc, n, e = h.runBlocks(pc, n, budget); e != nil {
+			if pc, n, step, e = h.runBlocks(pc, n, budget); e != nil {
 				return h.stop(pc, n, *e)
 			}
 		}
+		limit := budget
+		if step {
+			limit = n + 1
+		}
 		var in *Inst
 		var why int
-		pc, n, in, why = h.fast(pc, n, budget, first, jit)
+		pc, n, in, why = h.fast(pc, n, limit, first, jit)
 		first = nil
 		switch why {
 		case whyBudget:
+			if n < budget {
+				continue // the one step is done
+			}
 			return h.stop(pc, n, Exit{Reason: ExitBudget})
 		case whyBlock:
 			continue

@@ -41,14 +41,18 @@ func (h *Hart) jitOn() bool { return jitSupported && !h.Interpret && !h.icache.j
 
 // runBlocks runs translated blocks from pc, with n instructions retired so
 // far, for as long as there is one at pc and the budget pays for it, and
-// returns the pc and count it stopped at. When an instruction a block left
-// to Go traps, it returns that exit too.
-func (h *Hart) runBlocks(pc, n, budget uint64) (uint64, uint64, *Exit) {
+// returns the pc and count it stopped at. step says that pc cannot start a
+// block: the interpreter should run that one instruction and come back,
+// not run on to the next jump (a long run of straight code would be
+// interpreted every time because of one instruction, one that crosses a
+// page end, say). When an instruction a block left to Go traps, it
+// returns that exit too.
+func (h *Hart) runBlocks(pc, n, budget uint64) (_, _ uint64, step bool, _ *Exit) {
 	for n < budget {
 		vpn := pc >> pageShift
 		e := &h.tlb.x[vpn&execMask]
 		if e.vpn != vpn {
-			return pc, n, nil // fast fills the fetch TLB
+			return pc, n, false, nil // fast fills the fetch TLB
 		}
 		cp := e.code
 		if cp.jit == nil {
@@ -57,14 +61,14 @@ func (h *Hart) runBlocks(pc, n, budget uint64) (uint64, uint64, *Exit) {
 		s := &cp.jit[pc>>1&(slotsPerPage-1)]
 		if s.off == 0 {
 			if s.hits == noBlock {
-				return pc, n, nil
+				return pc, n, true, nil
 			}
 			if s.hits++; s.hits < jitHot || !h.translateAt(cp, pc, s) {
-				return pc, n, nil
+				return pc, n, s.hits == noBlock, nil
 			}
 		}
 		if budget-n < uint64(s.n) {
-			return pc, n, nil
+			return pc, n, false, nil
 		}
 		h.tlb.j[jumpIndex(pc)] = jumpEntry{pc, h.icache.jit.addr(s.off - 1)}
 		r, ran := h.icache.jit.run(s.off-1, h, pc, budget-n)
@@ -73,21 +77,21 @@ func (h *Hart) runBlocks(pc, n, budget uint64) (uint64, uint64, *Exit) {
 			// The block that left may be one chained to in another page.
 			cp := h.codeAt(pc)
 			if cp == nil {
-				return pc, n, nil // fast reports the fault
+				return pc, n, false, nil // fast reports the fault
 			}
 			in := &cp.insts[pc>>1&(slotsPerPage-1)]
 			if in.Op == opDecode {
-				return pc, n, nil
+				return pc, n, false, nil
 			}
 			next, ex, trap := h.slowStep(in, pc, n)
 			if trap {
-				return next, n, &ex
+				return next, n, false, &ex
 			}
 			h.X[0] = 0
 			pc, n = next, n+1
 		}
 	}
-	return pc, n, nil
+	return pc, n, false, nil
 }
 
 // translateAt translates the block at pc, in cp, into s. It reports false
