@@ -408,11 +408,12 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 			break
 		}
 		digit := map[Op]int{opADDI: aluAdd, opXORI: aluXor, opORI: aluOr, opANDI: aluAnd}[in.Op]
-		a.loadX(rAX, in.Rs1)
+		dst := a.target(in.Rd)
+		a.loadX(dst, in.Rs1)
 		if in.Imm != 0 || in.Op == opANDI {
-			a.aluImm(true, digit, rAX, in.Imm)
+			a.aluImm(true, digit, dst, in.Imm)
 		}
-		a.storeX(in.Rd, rAX)
+		a.storeX(in.Rd, dst)
 	case opSLTI, opSLTIU:
 		if in.Rd == 0 {
 			break
@@ -431,9 +432,10 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 			break
 		}
 		digit := map[Op]int{opSLLI: shShl, opSRLI: shShr, opSRAI: shSar}[in.Op]
-		a.loadX(rAX, in.Rs1)
-		a.shiftImm(true, digit, rAX, uint8(in.Imm&63))
-		a.storeX(in.Rd, rAX)
+		dst := a.target(in.Rd)
+		a.loadX(dst, in.Rs1)
+		a.shiftImm(true, digit, dst, uint8(in.Imm&63))
+		a.storeX(in.Rd, dst)
 	case opADDIW:
 		if in.Rd == 0 {
 			break
@@ -455,9 +457,13 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 			break
 		}
 		op := map[Op]byte{opADD: 0x03, opSUB: 0x2b, opXOR: 0x33, opOR: 0x0b, opAND: 0x23}[in.Op]
-		a.loadX(rAX, in.Rs1)
-		a.opX(true, []byte{op}, rAX, in.Rs2)
-		a.storeX(in.Rd, rAX)
+		dst := rAX
+		if in.Rd != in.Rs2 {
+			dst = a.target(in.Rd) // computing there would lose rs2
+		}
+		a.loadX(dst, in.Rs1)
+		a.opX(true, []byte{op}, dst, in.Rs2)
+		a.storeX(in.Rd, dst)
 	case opADDW, opSUBW:
 		if in.Rd == 0 {
 			break

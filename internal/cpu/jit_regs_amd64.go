@@ -76,10 +76,21 @@ func (a *jitAsm) writeBack(mask uint32) {
 	}
 }
 
+// target returns the register to compute a result for X[x] in: its host
+// register if it has one, else RAX.
+func (a *jitAsm) target(x uint8) int {
+	if h := a.cache[x&31]; h != noCache && x != 0 {
+		return int(h)
+	}
+	return rAX
+}
+
 // loadX: mov r, X[x].
 func (a *jitAsm) loadX(r int, x uint8) {
 	if h := a.cache[x&31]; h != noCache {
-		a.movRR(r, int(h))
+		if int(h) != r {
+			a.movRR(r, int(h))
+		}
 		return
 	}
 	a.load64(r, rDI, xr(x))
@@ -100,7 +111,9 @@ func (a *jitAsm) storeX(x uint8, r int) {
 		return
 	}
 	if h := a.cache[x&31]; h != noCache {
-		a.movRR(int(h), r)
+		if int(h) != r {
+			a.movRR(int(h), r)
+		}
 		a.dirty |= 1 << (x & 31)
 		return
 	}
