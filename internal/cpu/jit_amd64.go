@@ -19,7 +19,7 @@ import (
 // several virtual addresses. Loads and stores look the software TLB up
 // inline, as fast does; a miss, a page-crossing access or anything else
 // the code cannot do leaves with jitSlow at that instruction, which the
-// Go side then executes. The code uses RAX, RCX, RDX, R8 and R9 as scratch,
+// Go side then executes. The code uses RAX, RCX and RDX as scratch,
 // touches no stack beyond its return address and never faults: every
 // memory operand is the Hart or a page the TLB holds, at an offset it
 // has checked.
@@ -375,8 +375,8 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 		}
 		switch in.Op {
 		case opFLW:
-			a.movImm64(r8, boxed)
-			a.rr(true, []byte{0x09}, r8, rDX) // or rdx, r8
+			a.movImm64(rCX, boxed)
+			a.rr(true, []byte{0x09}, rCX, rDX) // or rdx, rcx
 			a.store64(rDI, fr(in.Rd), rDX)
 		case opFLD:
 			a.store64(rDI, fr(in.Rd), rDX)
@@ -618,14 +618,14 @@ func (a *jitAsm) atomic(in *Inst, delta, i int32) {
 	a.rr(false, []byte{0xf7}, 0, rAX) // test eax, size-1
 	a.imm32(size - 1)
 	a.slowIf(ccNE, delta, i)
-	a.movRR(r9, rAX) // the address, for the reservation
 	switch in.Op {
 	case opLR_W, opLR_D:
 		a.lookup(size, offTLBR, delta, i)
 		a.mem(0, w, []byte{0x8b}, rDX, rCX, rAX, 0) // mov rdx/edx, [rcx+rax]
 		a.mem(0, false, []byte{0xc6}, 0, rDI, noIndex, offResValid)
 		a.byte1(1) // mov byte [resValid], 1
-		a.store64(rDI, offResAddr, r9)
+		a.loadX(rAX, in.Rs1)
+		a.store64(rDI, offResAddr, rAX)
 		a.store64(rDI, offResValue, rDX)
 		a.storeLoaded(in.Rd, w)
 		return
@@ -634,7 +634,7 @@ func (a *jitAsm) atomic(in *Inst, delta, i int32) {
 		a.mem(0, false, []byte{0x80}, aluCmp, rDI, noIndex, offResValid)
 		a.byte1(0) // cmp byte [resValid], 0
 		invalid := a.jcc(ccE)
-		a.aluMem(true, 0x3b, r9, rDI, offResAddr)
+		a.aluMem(true, 0x3b, rAX, rDI, offResAddr)
 		other := a.jcc(ccNE)
 		a.lookup(size, offTLBW, delta, i)
 		a.mem(0, false, []byte{0xc6}, 0, rDI, noIndex, offResValid)
@@ -660,19 +660,20 @@ func (a *jitAsm) atomic(in *Inst, delta, i int32) {
 		return
 	}
 	a.lookup(size, offTLBW, delta, i)
-	a.loadX(r8, in.Rs2)
-	a.mem(0, w, []byte{0x8b}, rDX, rCX, rAX, 0) // old
+	a.mem(0, true, []byte{0x8d}, rCX, rCX, rAX, 0)  // lea rcx, [rcx+rax]: the host address
+	a.mem(0, w, []byte{0x8b}, rDX, rCX, noIndex, 0) // old
+	a.loadX(rAX, in.Rs2)
 	switch in.Op {
 	case opAMOADD_W, opAMOADD_D:
-		a.rr(w, []byte{0x01}, rDX, r8) // add r8, rdx
+		a.rr(w, []byte{0x01}, rDX, rAX) // add rax, rdx
 	case opAMOXOR_W, opAMOXOR_D:
-		a.rr(w, []byte{0x31}, rDX, r8)
+		a.rr(w, []byte{0x31}, rDX, rAX)
 	case opAMOAND_W, opAMOAND_D:
-		a.rr(w, []byte{0x21}, rDX, r8)
+		a.rr(w, []byte{0x21}, rDX, rAX)
 	case opAMOOR_W, opAMOOR_D:
-		a.rr(w, []byte{0x09}, rDX, r8)
+		a.rr(w, []byte{0x09}, rDX, rAX)
 	}
-	a.mem(0, w, []byte{0x89}, r8, rCX, rAX, 0) // store the result
+	a.mem(0, w, []byte{0x89}, rAX, rCX, noIndex, 0) // store the result
 	a.storeLoaded(in.Rd, w)
 }
 

@@ -121,8 +121,8 @@ func (a *jitAsm) fpBegin(in *Inst, delta, i int32) {
 		a.slowIf(ccNE, delta, i)
 	}
 	if !a.fpClean {
-		a.movImm64(r8, uint64(uintptr(unsafe.Pointer(&mxcsrClean))))
-		a.mem(0, false, []byte{0x0f, 0xae}, 2, r8, noIndex, 0) // ldmxcsr [r8]
+		a.movImm64(rAX, uint64(uintptr(unsafe.Pointer(&mxcsrClean))))
+		a.mem(0, false, []byte{0x0f, 0xae}, 2, rAX, noIndex, 0) // ldmxcsr [rax]
 		a.fpClean = true
 	}
 }
@@ -132,8 +132,8 @@ func (a *jitAsm) fpFlags() {
 	a.mem(0, false, []byte{0x0f, 0xae}, 3, rDI, noIndex, offJitMX) // stmxcsr [jitMX]
 	a.load32(rAX, rDI, offJitMX)
 	a.aluImm(false, aluAnd, rAX, 0x3d) // all but DE
-	a.movImm64(r8, uint64(uintptr(unsafe.Pointer(&fflagsOf))))
-	a.mem(0, false, []byte{0x0f, 0xb6}, rAX, r8, rAX, 0)      // movzx eax, byte [r8+rax]
+	a.movImm64(rCX, uint64(uintptr(unsafe.Pointer(&fflagsOf))))
+	a.mem(0, false, []byte{0x0f, 0xb6}, rAX, rCX, rAX, 0)     // movzx eax, byte [rcx+rax]
 	a.mem(0, false, []byte{0x09}, rAX, rDI, noIndex, offFCSR) // or [fcsr], eax
 }
 

@@ -3,7 +3,7 @@ package cpu
 import "slices"
 
 // Guest registers in host registers. Within a block, the integer
-// registers it uses most (at least twice) live in up to six host
+// registers it uses most (at least twice) live in up to eight host
 // registers: loaded after the block's budget check, written back to h.X
 // before every way out (an exit, a chained jump, a jump through the jump
 // cache, a slow exit to Go). Everything in between reads and writes the
@@ -11,9 +11,9 @@ import "slices"
 // is assembled, so each way out writes back exactly those.
 
 // cacheRegs are the host registers that hold guest registers: none of
-// the scratch registers (RAX, RCX, RDX, R8, R9), RDI, RSI, R15 (the
-// budget), RSP or RBP.
-var cacheRegs = [...]int{rBX, 10, 11, 12, 13, 14}
+// the scratch registers (RAX, RCX, RDX), RDI, RSI, R15 (the budget), RSP
+// or RBP.
+var cacheRegs = [...]int{rBX, 8, 9, 10, 11, 12, 13, 14}
 
 // noCache marks a guest register that stays in memory.
 const noCache = -1
