@@ -146,6 +146,8 @@ const maxBlock = 64
 type jitAsm struct {
 	x86
 	n     int32     // instructions in the block
+	body  int       // where the block's code starts after its loads
+	loop  bool      // the block jumps back to its own start
 	slow  []jitStub // exits to emit after the block's body
 	links []jitLink // exits to a fixed pc in the page: jumps to chain
 	page  int32     // the block's page offset
@@ -155,8 +157,9 @@ type jitAsm struct {
 	// cache is the host register of each guest register the block keeps
 	// in one, or noCache; dirty has a bit for each it has changed so far
 	// (jit_regs_amd64.go).
-	cache [32]int8
-	dirty uint32
+	cache   [32]int8
+	dirty   uint32
+	written uint32 // the cached registers the block writes
 }
 
 // jitLink is a jmp rel32 at pos (in the block, then in the icache's
@@ -222,6 +225,15 @@ func (h *Hart) translate(cp *codePage, pc uint64, buf []byte) ([]byte, int, []ji
 	over := a.jcc(ccB)
 	a.aluImm(true, aluSub, budgetReg, a.n)
 	a.allocate(insts)
+	a.body = len(a.b)
+	if last := insts[n-1]; (last.Op == opJAL || endsBlock(last.Op) && last.Op != opJALR) && delta-int32(last.Len)+last.Imm == 0 {
+		// A loop of one block: its last instruction jumps back to its
+		// start, past the loads, with the guest registers still in host
+		// registers. So every register it changes anywhere may be
+		// changed (by the last time round) at every way out.
+		a.loop = true
+		a.dirty = a.written
+	}
 	delta = 0
 	for i, in := range insts {
 		a.inst(in, delta, int32(i))
@@ -263,6 +275,22 @@ func (a *jitAsm) exitAt(delta, n int32) {
 		return
 	}
 	a.jumpVia()
+}
+
+// loopBack, for a jump to byte delta of a block that loops (to its start),
+// runs the block again if the budget pays for it: straight to its body,
+// its guest registers still in host registers. Otherwise, or for another
+// target, it emits nothing and what follows leaves the block.
+func (a *jitAsm) loopBack(delta int32) {
+	if !a.loop || delta != 0 {
+		return
+	}
+	a.aluImm(true, aluCmp, budgetReg, a.n)
+	short := a.jcc(ccB)
+	a.aluImm(true, aluSub, budgetReg, a.n)
+	a.byte1(0xe9) // jmp rel32 back to the body
+	a.imm32(int32(a.body - (len(a.b) + 4)))
+	a.patch(short)
 }
 
 // jumpVia leaves for the pc in RSI through the jump cache: to the block
@@ -331,6 +359,7 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 	case opJAL:
 		a.lea(rAX, rSI, next)
 		a.storeX(in.Rd, rAX)
+		a.loopBack(delta + in.Imm)
 		a.exitAt(delta+in.Imm, i+1)
 	case opJALR:
 		a.loadX(rCX, in.Rs1)
@@ -345,13 +374,12 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 		a.jumpVia()
 	case opBEQ, opBNE, opBLT, opBGE, opBLTU, opBGEU:
 		cc := map[Op]byte{opBEQ: ccE, opBNE: ccNE, opBLT: ccL, opBGE: ccGE, opBLTU: ccB, opBGEU: ccAE}[in.Op]
-		a.flush() // both ways out need memory current
-		a.dirty = 0
 		a.loadX(rAX, in.Rs1)
 		a.opX(true, []byte{0x3b}, rAX, in.Rs2)
 		taken := a.jcc(cc)
 		a.exitAt(next, i+1)
 		a.patch(taken)
+		a.loopBack(delta + in.Imm)
 		a.exitAt(delta+in.Imm, i+1)
 
 	case opLB, opLH, opLW, opLD, opLBU, opLHU, opLWU, opFLW, opFLD:

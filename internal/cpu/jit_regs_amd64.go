@@ -62,9 +62,15 @@ func (a *jitAsm) allocate(insts []*Inst) {
 		a.cache[x] = int8(cacheRegs[i])
 		a.load64(cacheRegs[i], rDI, xr(x))
 	}
+	for _, in := range insts {
+		if rd, _, _ := xUses(in); rd != 0 && a.cache[rd] != noCache {
+			a.written |= 1 << rd
+		}
+	}
 }
 
-// flush writes back every cached guest register changed so far.
+// flush writes back every cached guest register changed so far (in a
+// loop, every one the block changes).
 func (a *jitAsm) flush() { a.writeBack(a.dirty) }
 
 // writeBack writes back the cached guest registers in mask.

@@ -20,6 +20,11 @@ import (
 // loops), indirect jumps through x7 (a code address), some compressed
 // instructions and some the translator leaves to the interpreter.
 func randomProgram(r *rand.Rand, n int, fpHeavy, singles bool) prog {
+	return randomCode(r, n, fpHeavy, singles, false)
+}
+
+// randomCode is randomProgram, with no jump or branch if straight.
+func randomCode(r *rand.Rand, n int, fpHeavy, singles, straight bool) prog {
 	reg := func() uint8 { return uint8(10 + r.IntN(22)) }
 	src := func() uint8 {
 		if r.IntN(8) == 0 {
@@ -53,6 +58,9 @@ func randomProgram(r *rand.Rand, n int, fpHeavy, singles bool) prog {
 		k := r.IntN(100)
 		if fpHeavy && r.IntN(2) == 0 {
 			k = 94 // half the instructions floating point
+		}
+		if straight && k >= 76 && k < 87 {
+			k = 99 // an addi instead of a jump or branch
 		}
 		switch {
 		case k < 30:
@@ -117,7 +125,9 @@ func randomProgram(r *rand.Rand, n int, fpHeavy, singles bool) prog {
 			p.w(enc(opADDI, reg(), reg(), 0, imm12()))
 		}
 	}
-	p.w(wECALL)
+	if !straight {
+		p.w(wECALL)
+	}
 	return p
 }
 
@@ -651,5 +661,29 @@ func TestJITCodeFull(t *testing.T) {
 	}
 	if testing.Verbose() {
 		t.Logf("%d restarts", starts)
+	}
+}
+
+// TestJITLoops: random loops of one block (straight code, then a counted
+// branch back to its start), which translated code runs round and round
+// with the guest registers in host registers, leaving, after some turns,
+// through loads and stores that miss the TLB, faults, NaNs and
+// instructions left to Go.
+func TestJITLoops(t *testing.T) {
+	if !jitSupported {
+		t.Skip("no translator on this host")
+	}
+	for seed := uint64(0); seed < 200; seed++ {
+		r := rand.New(rand.NewPCG(seed, 3))
+		var p prog
+		p.w(iADDI(rT0, rZero, int32(20+r.IntN(200))))
+		body := randomCode(r, 3+r.IntN(50), seed%3 == 1, false, true)
+		// s1 walks through memory, so that its loads and stores reach
+		// pages the TLB does not hold only after some turns.
+		body.w(iADDI(rS1, rS1, 24))
+		p = append(p, body...)
+		p.w(iADDI(rT0, rT0, -1))
+		p.w(enc(opBNE, 0, rT0, rZero, -int32(len(body)+4)), wECALL)
+		runBoth(t, r, seed, p, false)
 	}
 }
