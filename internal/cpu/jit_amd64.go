@@ -139,6 +139,26 @@ func endsBlock(op Op) bool {
 	return false
 }
 
+// jitForm is, for the ops of a group the translator emits alike, the x86
+// detail that tells them apart: the condition code of a branch, the size
+// of a load or store, the group digit of an immediate ALU op or shift, the
+// opcode of a register ALU op or of an FP operation (jit_fp_amd64.go).
+var jitForm = map[Op]int{
+	opBEQ: ccE, opBNE: ccNE, opBLT: ccL, opBGE: ccGE, opBLTU: ccB, opBGEU: ccAE,
+	opLB: 1, opLBU: 1, opLH: 2, opLHU: 2, opLW: 4, opLWU: 4, opFLW: 4, opLD: 8, opFLD: 8,
+	opSB: 1, opSH: 2, opSW: 4, opFSW: 4, opSD: 8, opFSD: 8,
+	opADDI: aluAdd, opXORI: aluXor, opORI: aluOr, opANDI: aluAnd,
+	opSLLI: shShl, opSRLI: shShr, opSRAI: shSar, opSLLIW: shShl, opSRLIW: shShr, opSRAIW: shSar,
+	opSLL: shShl, opSRL: shShr, opSRA: shSar, opSLLW: shShl, opSRLW: shShr, opSRAW: shSar,
+	opADD: 0x03, opSUB: 0x2b, opXOR: 0x33, opOR: 0x0b, opAND: 0x23, opADDW: 0x03, opSUBW: 0x2b,
+	opFADD_D: sseAdd, opFSUB_D: sseSub, opFMUL_D: sseMul, opFDIV_D: sseDiv,
+	opFADD_S: sseAdd, opFSUB_S: sseSub, opFMUL_S: sseMul, opFDIV_S: sseDiv,
+	// The FMA3 213 forms; RISC-V's fnmsub is -(a*b)+c, x86's fnmadd, and
+	// its fnmadd -(a*b)-c, x86's fnmsub.
+	opFMADD_D: 0xa9, opFMSUB_D: 0xab, opFNMSUB_D: 0xad, opFNMADD_D: 0xaf,
+	opFMADD_S: 0xa9, opFMSUB_S: 0xab, opFNMSUB_S: 0xad, opFNMADD_S: 0xaf,
+}
+
 // maxBlock is the most instructions one block holds.
 const maxBlock = 64
 
@@ -373,7 +393,7 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 		a.movRR(rSI, rCX)
 		a.jumpVia()
 	case opBEQ, opBNE, opBLT, opBGE, opBLTU, opBGEU:
-		cc := map[Op]byte{opBEQ: ccE, opBNE: ccNE, opBLT: ccL, opBGE: ccGE, opBLTU: ccB, opBGEU: ccAE}[in.Op]
+		cc := byte(jitForm[in.Op])
 		a.loadX(rAX, in.Rs1)
 		a.opX(true, []byte{0x3b}, rAX, in.Rs2)
 		taken := a.jcc(cc)
@@ -383,7 +403,7 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 		a.exitAt(delta+in.Imm, i+1)
 
 	case opLB, opLH, opLW, opLD, opLBU, opLHU, opLWU, opFLW, opFLD:
-		size := map[Op]int32{opLB: 1, opLBU: 1, opLH: 2, opLHU: 2, opLW: 4, opLWU: 4, opFLW: 4, opLD: 8, opFLD: 8}[in.Op]
+		size := int32(jitForm[in.Op])
 		a.translateAddr(in, size, offTLBR, delta, i)
 		switch in.Op {
 		case opLB:
@@ -413,7 +433,7 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 		}
 
 	case opSB, opSH, opSW, opSD, opFSW, opFSD:
-		size := map[Op]int32{opSB: 1, opSH: 2, opSW: 4, opFSW: 4, opSD: 8, opFSD: 8}[in.Op]
+		size := int32(jitForm[in.Op])
 		a.translateAddr(in, size, offTLBW, delta, i)
 		if in.Op == opFSW || in.Op == opFSD {
 			a.load64(rDX, rDI, fr(in.Rs2))
@@ -435,7 +455,7 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 		if in.Rd == 0 {
 			break
 		}
-		digit := map[Op]int{opADDI: aluAdd, opXORI: aluXor, opORI: aluOr, opANDI: aluAnd}[in.Op]
+		digit := jitForm[in.Op]
 		dst := a.target(in.Rd)
 		a.loadX(dst, in.Rs1)
 		if in.Imm != 0 || in.Op == opANDI {
@@ -459,7 +479,7 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 		if in.Rd == 0 {
 			break
 		}
-		digit := map[Op]int{opSLLI: shShl, opSRLI: shShr, opSRAI: shSar}[in.Op]
+		digit := jitForm[in.Op]
 		dst := a.target(in.Rd)
 		a.loadX(dst, in.Rs1)
 		a.shiftImm(true, digit, dst, uint8(in.Imm&63))
@@ -475,7 +495,7 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 		if in.Rd == 0 {
 			break
 		}
-		digit := map[Op]int{opSLLIW: shShl, opSRLIW: shShr, opSRAIW: shSar}[in.Op]
+		digit := jitForm[in.Op]
 		a.loadX32(rAX, in.Rs1)
 		a.shiftImm(false, digit, rAX, uint8(in.Imm&31))
 		a.storeXW(in.Rd, rAX)
@@ -484,7 +504,7 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 		if in.Rd == 0 {
 			break
 		}
-		op := map[Op]byte{opADD: 0x03, opSUB: 0x2b, opXOR: 0x33, opOR: 0x0b, opAND: 0x23}[in.Op]
+		op := byte(jitForm[in.Op])
 		dst := rAX
 		if in.Rd != in.Rs2 {
 			dst = a.target(in.Rd) // computing there would lose rs2
@@ -496,7 +516,7 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 		if in.Rd == 0 {
 			break
 		}
-		op := map[Op]byte{opADDW: 0x03, opSUBW: 0x2b}[in.Op]
+		op := byte(jitForm[in.Op])
 		a.loadX32(rAX, in.Rs1)
 		a.opX(false, []byte{op}, rAX, in.Rs2)
 		a.storeXW(in.Rd, rAX)
@@ -517,7 +537,7 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 		if in.Rd == 0 {
 			break
 		}
-		digit := map[Op]int{opSLL: shShl, opSRL: shShr, opSRA: shSar}[in.Op]
+		digit := jitForm[in.Op]
 		a.loadX(rCX, in.Rs2)
 		a.loadX(rAX, in.Rs1)
 		a.shiftCL(true, digit, rAX)
@@ -526,7 +546,7 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 		if in.Rd == 0 {
 			break
 		}
-		digit := map[Op]int{opSLLW: shShl, opSRLW: shShr, opSRAW: shSar}[in.Op]
+		digit := jitForm[in.Op]
 		a.loadX(rCX, in.Rs2)
 		a.loadX32(rAX, in.Rs1)
 		a.shiftCL(false, digit, rAX)

@@ -234,8 +234,7 @@ func (a *jitAsm) fp(in *Inst, delta, i int32) {
 		a.storeX(in.Rd, rDX)
 
 	case opFADD_D, opFSUB_D, opFMUL_D, opFDIV_D, opFADD_S, opFSUB_S, opFMUL_S, opFDIV_S:
-		op := map[Op]byte{opFADD_D: sseAdd, opFSUB_D: sseSub, opFMUL_D: sseMul, opFDIV_D: sseDiv,
-			opFADD_S: sseAdd, opFSUB_S: sseSub, opFMUL_S: sseMul, opFDIV_S: sseDiv}[in.Op]
+		op := byte(jitForm[in.Op])
 		if !double {
 			a.slowIfUnboxed(in.Rs1, delta, i)
 			a.slowIfUnboxed(in.Rs2, delta, i)
@@ -252,9 +251,7 @@ func (a *jitAsm) fp(in *Inst, delta, i int32) {
 		a.sse(prefix, false, sseSqrt, 0, rDI, fr(in.Rs1))
 		a.fpResult(in.Rd, double, delta, i)
 	case opFMADD_D, opFMSUB_D, opFNMSUB_D, opFNMADD_D, opFMADD_S, opFMSUB_S, opFNMSUB_S, opFNMADD_S:
-		// RISC-V fnmsub is -(a*b)+c, x86's fnmadd; fnmadd is -(a*b)-c, x86's fnmsub.
-		op := map[Op]byte{opFMADD_D: 0xa9, opFMSUB_D: 0xab, opFNMSUB_D: 0xad, opFNMADD_D: 0xaf,
-			opFMADD_S: 0xa9, opFMSUB_S: 0xab, opFNMSUB_S: 0xad, opFNMADD_S: 0xaf}[in.Op]
+		op := byte(jitForm[in.Op])
 		if !double {
 			a.slowIfUnboxed(in.Rs1, delta, i)
 			a.slowIfUnboxed(in.Rs2, delta, i)
