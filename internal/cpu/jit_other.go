@@ -7,6 +7,8 @@ package cpu
 
 const jitSupported = false
 
+var jitCodeSize = 0
+
 type jitCode struct {
 	mem      []byte
 	used     int
