@@ -260,25 +260,31 @@ func diff(got, want string) string {
 	return "(same lines)"
 }
 
-// TestGoGuest builds a Go program for riscv64 (GOARCH=riscv64) and runs it
-// under vessel and under qemu-riscv64: goroutines on the runtime's threads,
-// the garbage collector, timers through epoll and eventfd, os/signal, and
-// a nil dereference recovered as a panic.
+// TestGoGuest builds Go programs for riscv64 (GOARCH=riscv64) and runs
+// them under vessel and under qemu-riscv64: hello.go's goroutines on the
+// runtime's threads, the garbage collector, timers through epoll and
+// eventfd, os/signal, and a nil dereference recovered as a panic; and
+// compute.go, a CPU-bound workload (SHA-256, sorting, JSON) that the
+// translator runs.
 func TestGoGuest(t *testing.T) {
 	setup(t)
-	bin := filepath.Join(t.TempDir(), "hello-go")
-	cmd := exec.Command("go", "build", "-o", bin, filepath.Join("testdata", "goguest", "hello.go"))
-	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=riscv64", "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	want := qemu(t, bin, false, nil)
-	got := vessel(t, nil, bin, nil)
-	if want.code != 0 {
-		t.Fatalf("qemu-riscv64 exit status %d: %s", want.code, want.stderr)
-	}
-	if got.code != 0 || got.stdout != want.stdout {
-		t.Errorf("status %d, output differs from qemu-riscv64:\n%s\nstderr: %s", got.code, diff(got.stdout, want.stdout), got.stderr)
+	for _, name := range []string{"hello", "compute"} {
+		t.Run(name, func(t *testing.T) {
+			bin := filepath.Join(t.TempDir(), name+"-go")
+			cmd := exec.Command("go", "build", "-o", bin, filepath.Join("testdata", "goguest", name+".go"))
+			cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=riscv64", "CGO_ENABLED=0")
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("go build: %v\n%s", err, out)
+			}
+			want := qemu(t, bin, false, nil)
+			got := vessel(t, nil, bin, nil)
+			if want.code != 0 {
+				t.Fatalf("qemu-riscv64 exit status %d: %s", want.code, want.stderr)
+			}
+			if got.code != 0 || got.stdout != want.stdout {
+				t.Errorf("status %d, output differs from qemu-riscv64:\n%s\nstderr: %s", got.code, diff(got.stdout, want.stdout), got.stderr)
+			}
+		})
 	}
 }
 

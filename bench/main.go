@@ -118,6 +118,7 @@ func bench() int {
 	// slowest runner, qemu-riscv64, whose every guest fork forks qemu.
 	workloads := []workload{
 		{name: fmt.Sprintf("compute (scale %d)", *scale), src: "compute", args: []string{fmt.Sprint(*scale)}, reps: 1},
+		{name: "Go compute: SHA-256, sort, JSON (scale 4)", src: "go:compute", args: []string{"4"}, reps: 1},
 		{name: "null syscall: getppid ×1e6", src: "syscall_loop", args: []string{"1000000"}, reps: 1, calls: 1000000},
 		{name: "null syscall, traced to /dev/null: getppid ×1e5", src: "syscall_loop", args: []string{"100000"}, reps: 1, calls: 100000, traced: true},
 		{name: "static hello start (per run, ×20)", src: "hello", reps: 20},
@@ -250,6 +251,9 @@ func bench() int {
 // build compiles testdata/guest/name.c, found in src, for the host and
 // for riscv64 into dir.
 func build(name, src, dir string) (binaries, error) {
+	if g, ok := strings.CutPrefix(name, "go:"); ok {
+		return buildGo(g, filepath.Join(filepath.Dir(src), "goguest"), dir)
+	}
 	c := filepath.Join(src, name+".c")
 	b := binaries{
 		native: filepath.Join(dir, name+"-native"),
@@ -260,6 +264,22 @@ func build(name, src, dir string) (binaries, error) {
 	} {
 		if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
 			return binaries{}, fmt.Errorf("%s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	return b, nil
+}
+
+// buildGo builds the Go guest program goguest/NAME.go for the host and for
+// riscv64.
+func buildGo(name, src, dir string) (binaries, error) {
+	b := binaries{
+		native: filepath.Join(dir, "go-"+name+"-native"),
+		riscv:  filepath.Join(dir, "go-"+name+"-riscv64")}
+	for _, t := range []struct{ goarch, out string }{{runtime.GOARCH, b.native}, {"riscv64", b.riscv}} {
+		cmd := exec.Command("go", "build", "-o", t.out, filepath.Join(src, name+".go"))
+		cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH="+t.goarch, "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return binaries{}, fmt.Errorf("GOARCH=%s go build %s: %v\n%s", t.goarch, name, err, out)
 		}
 	}
 	return b, nil
