@@ -352,9 +352,9 @@ func (a *jitAsm) translateAddr(in *Inst, size int32, tlbOff, delta, i int32) {
 func (a *jitAsm) lookup(size int32, tlbOff, delta, i int32) {
 	a.movRR(rDX, rAX)
 	a.shiftImm(true, shShr, rDX, pageShift)
-	a.rr(false, []byte{0x89}, rDX, rCX) // mov ecx, edx
-	a.aluImm(false, aluAnd, rCX, tlbMask)
-	a.shiftImm(false, shShl, rCX, 4)
+	a.rr(false, []byte{0x89}, rAX, rCX) // mov ecx, eax
+	a.shiftImm(false, shShr, rCX, pageShift-4)
+	a.aluImm(false, aluAnd, rCX, tlbMask<<4)            // the entry's offset: index*16
 	a.aluMem(true, 0x03, rDX, rDI, offTLBTag)           // add rdx, [tag]
 	a.mem(0, true, []byte{0x3b}, rDX, rDI, rCX, tlbOff) // cmp rdx, [rdi+rcx+tlb]
 	a.slowIf(ccNE, delta, i)
@@ -488,17 +488,19 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 		if in.Rd == 0 {
 			break
 		}
-		a.loadX32(rAX, in.Rs1)
-		a.aluImm(false, aluAdd, rAX, in.Imm)
-		a.storeXW(in.Rd, rAX)
+		dst := a.target(in.Rd)
+		a.loadXLow(dst, in.Rs1)
+		a.aluImm(false, aluAdd, dst, in.Imm)
+		a.storeXW(in.Rd, dst)
 	case opSLLIW, opSRLIW, opSRAIW:
 		if in.Rd == 0 {
 			break
 		}
 		digit := jitForm[in.Op]
-		a.loadX32(rAX, in.Rs1)
-		a.shiftImm(false, digit, rAX, uint8(in.Imm&31))
-		a.storeXW(in.Rd, rAX)
+		dst := a.target(in.Rd)
+		a.loadXLow(dst, in.Rs1)
+		a.shiftImm(false, digit, dst, uint8(in.Imm&31))
+		a.storeXW(in.Rd, dst)
 
 	case opADD, opSUB, opXOR, opOR, opAND:
 		if in.Rd == 0 {
@@ -517,9 +519,13 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 			break
 		}
 		op := byte(jitForm[in.Op])
-		a.loadX32(rAX, in.Rs1)
-		a.opX(false, []byte{op}, rAX, in.Rs2)
-		a.storeXW(in.Rd, rAX)
+		dst := rAX
+		if in.Rd != in.Rs2 {
+			dst = a.target(in.Rd) // computing there would lose rs2
+		}
+		a.loadXLow(dst, in.Rs1)
+		a.opX(false, []byte{op}, dst, in.Rs2)
+		a.storeXW(in.Rd, dst)
 	case opSLT, opSLTU:
 		if in.Rd == 0 {
 			break
@@ -538,19 +544,21 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 			break
 		}
 		digit := jitForm[in.Op]
-		a.loadX(rCX, in.Rs2)
-		a.loadX(rAX, in.Rs1)
-		a.shiftCL(true, digit, rAX)
-		a.storeX(in.Rd, rAX)
+		a.loadX(rCX, in.Rs2) // the count, before rd is computed over
+		dst := a.target(in.Rd)
+		a.loadX(dst, in.Rs1)
+		a.shiftCL(true, digit, dst)
+		a.storeX(in.Rd, dst)
 	case opSLLW, opSRLW, opSRAW:
 		if in.Rd == 0 {
 			break
 		}
 		digit := jitForm[in.Op]
-		a.loadX(rCX, in.Rs2)
-		a.loadX32(rAX, in.Rs1)
-		a.shiftCL(false, digit, rAX)
-		a.storeXW(in.Rd, rAX)
+		a.loadX(rCX, in.Rs2) // the count, before rd is computed over
+		dst := a.target(in.Rd)
+		a.loadXLow(dst, in.Rs1)
+		a.shiftCL(false, digit, dst)
+		a.storeXW(in.Rd, dst)
 
 	case opMUL:
 		if in.Rd == 0 {

@@ -111,6 +111,15 @@ func (a *jitAsm) loadX32(r int, x uint8) {
 	a.load32(r, rDI, xr(x))
 }
 
+// loadXLow: the low 32 bits of X[x] into r32, for an operation that uses
+// no more (the upper half of r is left as it comes).
+func (a *jitAsm) loadXLow(r int, x uint8) {
+	if h := a.cache[x&31]; h != noCache && int(h) == r {
+		return
+	}
+	a.loadX32(r, x)
+}
+
 // storeX: X[x] = r; nothing for x0.
 func (a *jitAsm) storeX(x uint8, r int) {
 	if x == 0 {
