@@ -19,6 +19,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"vessel/internal/abi"
+	"vessel/internal/cpu"
 	"vessel/internal/kernel"
 	"vessel/internal/loader"
 	"vessel/internal/procfs"
@@ -403,3 +404,10 @@ func isTerminal(f *os.File) bool {
 	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
 	return err == nil
 }
+
+// SetPerfMap makes every translated block from now on, in every kernel of
+// the process, add a line "ADDR SIZE NAME" to w, the format of the
+// /tmp/perf-PID.map files Linux's perf reads: a profile of vessel then
+// names the guest code its translated code runs. nil stops it. It is an
+// aid for work on vessel's speed (VESSEL_PERFMAP=1 on the command line).
+func SetPerfMap(w io.Writer) { cpu.PerfMap = w }

@@ -75,6 +75,13 @@ func main() {
 	if os.Getenv("GOMAXPROCS") == "" {
 		runtime.GOMAXPROCS(1)
 	}
+	// VESSEL_PERFMAP=1 writes /tmp/perf-PID.map, so that perf names the
+	// guest code vessel's translated code runs.
+	if os.Getenv("VESSEL_PERFMAP") == "1" {
+		if f, err := os.Create(fmt.Sprintf("/tmp/perf-%d.map", os.Getpid())); err == nil {
+			vessel.SetPerfMap(f)
+		}
+	}
 	// VESSEL_CPUPROFILE=FILE writes a Go CPU profile of vessel itself, for
 	// work on vessel's speed.
 	if p := os.Getenv("VESSEL_CPUPROFILE"); p != "" {

@@ -1,5 +1,11 @@
 package cpu
 
+import (
+	"fmt"
+	"io"
+	"sync"
+)
+
 // Translation of hot code. Where the host has a translator (amd64:
 // jit_amd64.go), a position the hart reaches jitHot times by a jump is
 // translated into host machine code: a block of up to maxBlock
@@ -22,6 +28,14 @@ const (
 	jitNext = 0 // go on at h.jitPC
 	jitSlow = 1 // execute the instruction at h.jitPC in Go, then go on
 )
+
+// PerfMap, when not nil, gets a line "ADDR SIZE NAME" for every block
+// translated, as Linux's perf reads from /tmp/perf-PID.map, so that a
+// profile of vessel names the guest code its translated code runs
+// (VESSEL_PERFMAP=1 makes the command line write it).
+var PerfMap io.Writer
+
+var perfMapMu sync.Mutex
 
 // jitHot is how many times a block head is reached before it is translated.
 const jitHot = 16
@@ -120,6 +134,11 @@ func (h *Hart) translateAt(cp *codePage, pc uint64, s *jitSlot) bool {
 	}
 	off := uint32(jc.used)
 	copy(jc.mem[off:], code)
+	if PerfMap != nil {
+		perfMapMu.Lock()
+		fmt.Fprintf(PerfMap, "%x %x riscv64:%#x+%d\n", jc.addr(off), len(code), pc, n)
+		perfMapMu.Unlock()
+	}
 	jc.used = (int(off) + len(code) + 15) &^ 15
 	s.off, s.n = off+1, uint16(n)
 	// Chain: the new block's exits to blocks of the page, and the page's
