@@ -64,16 +64,17 @@ func init() {
 func fpTranslatable(in *Inst) bool {
 	switch in.Op {
 	case opFSGNJ_D, opFSGNJN_D, opFSGNJX_D, opFMV_X_D, opFMV_D_X, opFMV_X_W, opFMV_W_X,
-		opFEQ_D, opFLT_D, opFLE_D:
+		opFEQ_D, opFLT_D, opFLE_D, opFSGNJ_S, opFSGNJN_S, opFSGNJX_S, opFEQ_S, opFLT_S, opFLE_S:
 		return true // no rounding
 	case opFADD_D, opFSUB_D, opFMUL_D, opFDIV_D, opFSQRT_D,
 		opFADD_S, opFSUB_S, opFMUL_S, opFDIV_S, opFSQRT_S,
-		opFCVT_D_W, opFCVT_D_WU, opFCVT_D_L, opFCVT_D_S, opFCVT_S_D:
+		opFCVT_D_W, opFCVT_D_WU, opFCVT_D_L, opFCVT_D_S, opFCVT_S_D,
+		opFCVT_S_W, opFCVT_S_WU, opFCVT_S_L:
 		return in.Rm == rmRNE || in.Rm == rmDyn
 	case opFMADD_D, opFMSUB_D, opFNMSUB_D, opFNMADD_D,
 		opFMADD_S, opFMSUB_S, opFNMSUB_S, opFNMADD_S:
 		return hasFMA && (in.Rm == rmRNE || in.Rm == rmDyn)
-	case opFCVT_W_D, opFCVT_L_D:
+	case opFCVT_W_D, opFCVT_L_D, opFCVT_W_S, opFCVT_L_S:
 		return in.Rm == rmRNE || in.Rm == rmRTZ || in.Rm == rmDyn
 	}
 	return false
@@ -194,6 +195,27 @@ func (a *jitAsm) fp(in *Inst, delta, i int32) {
 			a.rr(true, []byte{0x09}, rCX, rAX) // or rax, rcx
 		}
 		a.store64(rDI, fr(in.Rd), rAX)
+	case opFSGNJ_S, opFSGNJN_S, opFSGNJX_S:
+		// As the double forms on the low halves, of boxed singles only.
+		a.slowIfUnboxed(in.Rs1, delta, i)
+		a.slowIfUnboxed(in.Rs2, delta, i)
+		a.load32(rAX, rDI, fr(in.Rs1))
+		if in.Rs1 != in.Rs2 || in.Op != opFSGNJ_S {
+			a.load32(rCX, rDI, fr(in.Rs2))
+			if in.Op == opFSGNJN_S {
+				a.rr(false, []byte{0xf7}, 2, rCX) // not ecx
+			}
+			a.aluImm(false, aluAnd, rCX, -1<<31)
+			if in.Op == opFSGNJX_S {
+				a.rr(false, []byte{0x31}, rCX, rAX) // xor eax, ecx
+			} else {
+				a.aluImm(false, aluAnd, rAX, 1<<31-1)
+				a.rr(false, []byte{0x09}, rCX, rAX) // or eax, ecx
+			}
+		}
+		a.mem(0, false, []byte{0x89}, rAX, rDI, noIndex, fr(in.Rd)) // mov [F+rd], eax
+		a.mem(0, false, []byte{0xc7}, 0, rDI, noIndex, fr(in.Rd)+4)
+		a.imm32(-1)
 	case opFMV_X_D:
 		a.load64(rAX, rDI, fr(in.Rs1))
 		a.storeX(in.Rd, rAX)
@@ -211,20 +233,28 @@ func (a *jitAsm) fp(in *Inst, delta, i int32) {
 		a.mem(0, false, []byte{0xc7}, 0, rDI, noIndex, fr(in.Rd)+4)
 		a.imm32(-1)
 
-	case opFEQ_D, opFLT_D, opFLE_D:
+	case opFEQ_D, opFLT_D, opFLE_D, opFEQ_S, opFLT_S, opFLE_S:
+		// ucomis[sd] flags invalid for a signaling NaN only (feq),
+		// comis[sd] for any NaN (flt, fle), as RISC-V does.
+		ld, cmpPrefix := byte(sseSD), byte(0x66)
+		if in.Op == opFEQ_S || in.Op == opFLT_S || in.Op == opFLE_S {
+			a.slowIfUnboxed(in.Rs1, delta, i)
+			a.slowIfUnboxed(in.Rs2, delta, i)
+			ld, cmpPrefix = sseSS, 0
+		}
 		a.fpBegin(in, delta, i)
 		a.zero(rDX)
-		if in.Op == opFEQ_D {
-			a.sse(sseSD, false, sseLoad, 0, rDI, fr(in.Rs1))
-			a.mem(0x66, false, []byte{0x0f, 0x2e}, 0, rDI, noIndex, fr(in.Rs2)) // ucomisd xmm0, [rs2]
+		if in.Op == opFEQ_D || in.Op == opFEQ_S {
+			a.sse(ld, false, sseLoad, 0, rDI, fr(in.Rs1))
+			a.mem(cmpPrefix, false, []byte{0x0f, 0x2e}, 0, rDI, noIndex, fr(in.Rs2)) // ucomis[sd] xmm0, [rs2]
 			a.setcc(ccE, rDX)
 			a.byte1(0x0f, 0x9b, 0xc1)                 // setnp cl
 			a.rr(false, []byte{0x21}, rCX, rDX)       // and edx, ecx
 			a.rr(false, []byte{0x0f, 0xb6}, rDX, rDX) // movzx edx, dl
 		} else {
-			a.sse(sseSD, false, sseLoad, 0, rDI, fr(in.Rs2))
-			a.mem(0x66, false, []byte{0x0f, 0x2f}, 0, rDI, noIndex, fr(in.Rs1)) // comisd xmm0, [rs1]
-			if in.Op == opFLT_D {
+			a.sse(ld, false, sseLoad, 0, rDI, fr(in.Rs2))
+			a.mem(cmpPrefix, false, []byte{0x0f, 0x2f}, 0, rDI, noIndex, fr(in.Rs1)) // comis[sd] xmm0, [rs1]
+			if in.Op == opFLT_D || in.Op == opFLT_S {
 				a.setcc(ccA, rDX) // rs2 > rs1
 			} else {
 				a.setcc(ccAE, rDX) // rs2 >= rs1
@@ -277,6 +307,20 @@ func (a *jitAsm) fp(in *Inst, delta, i int32) {
 		}
 		a.fpFlags()
 		a.sse(sseSD, false, sseStore, 0, rDI, fr(in.Rd))
+	case opFCVT_S_W, opFCVT_S_WU, opFCVT_S_L:
+		a.fpBegin(in, delta, i)
+		switch in.Op {
+		case opFCVT_S_W:
+			a.sseX(sseSS, false, 0x2a, 0, in.Rs1) // cvtsi2ss xmm0, dword
+		case opFCVT_S_WU:
+			a.loadX32(rAX, in.Rs1) // zero-extended
+			a.byte1(sseSS)
+			a.rr(true, []byte{0x0f, 0x2a}, 0, rAX) // cvtsi2ss xmm0, rax
+		case opFCVT_S_L:
+			a.sseX(sseSS, true, 0x2a, 0, in.Rs1) // cvtsi2ss xmm0, qword
+		}
+		a.fpFlags()
+		a.storeSingle(in.Rd)
 	case opFCVT_D_S:
 		a.slowIfUnboxed(in.Rs1, delta, i)
 		a.fpBegin(in, delta, i)
@@ -286,18 +330,23 @@ func (a *jitAsm) fp(in *Inst, delta, i int32) {
 		a.fpBegin(in, delta, i)
 		a.sse(sseSD, false, sseCvt, 0, rDI, fr(in.Rs1)) // cvtsd2ss xmm0, [rs1]
 		a.fpResult(in.Rd, false, delta, i)
-	case opFCVT_W_D, opFCVT_L_D:
-		// cvttsd2si truncates (rtz); cvtsd2si rounds as MXCSR says (rne).
-		// Out of range or NaN gives the "integer indefinite", the most
-		// negative number, which RISC-V answers otherwise: leave for Go
-		// then (the most negative number itself goes too, harmlessly).
+	case opFCVT_W_D, opFCVT_L_D, opFCVT_W_S, opFCVT_L_S:
+		// cvtts[sd]2si truncates (rtz); cvts[sd]2si rounds as MXCSR says
+		// (rne). Out of range or NaN gives the "integer indefinite", the
+		// most negative number, which RISC-V answers otherwise: leave for
+		// Go then (the most negative number itself goes too, harmlessly).
+		prefix := byte(sseSD)
+		if in.Op == opFCVT_W_S || in.Op == opFCVT_L_S {
+			a.slowIfUnboxed(in.Rs1, delta, i)
+			prefix = sseSS
+		}
 		a.fpBegin(in, delta, i)
 		op := byte(0x2d)
 		if in.Rm == rmRTZ {
 			op = 0x2c
 		}
-		w := in.Op == opFCVT_L_D
-		a.sse(sseSD, w, op, rAX, rDI, fr(in.Rs1))
+		w := in.Op == opFCVT_L_D || in.Op == opFCVT_L_S
+		a.sse(prefix, w, op, rAX, rDI, fr(in.Rs1))
 		if w {
 			a.movImm64(rCX, 1<<63)
 			a.rr(true, []byte{0x39}, rCX, rAX) // cmp rax, rcx

@@ -22,9 +22,11 @@ const noCache = -1
 // an operand's slots), as the translator emits it.
 func xUses(in *Inst) (rd, rs1, rs2 uint8) {
 	switch in.Op {
-	case opFMV_X_D, opFMV_X_W, opFEQ_D, opFLT_D, opFLE_D, opFCVT_W_D, opFCVT_L_D:
+	case opFMV_X_D, opFMV_X_W, opFEQ_D, opFLT_D, opFLE_D, opFCVT_W_D, opFCVT_L_D,
+		opFEQ_S, opFLT_S, opFLE_S, opFCVT_W_S, opFCVT_L_S:
 		return in.Rd, 0, 0
-	case opFMV_D_X, opFMV_W_X, opFCVT_D_W, opFCVT_D_WU, opFCVT_D_L, opFLW, opFLD, opFSW, opFSD:
+	case opFMV_D_X, opFMV_W_X, opFCVT_D_W, opFCVT_D_WU, opFCVT_D_L, opFLW, opFLD, opFSW, opFSD,
+		opFCVT_S_W, opFCVT_S_WU, opFCVT_S_L:
 		return 0, in.Rs1, 0
 	}
 	if !translatable(in.Op) {

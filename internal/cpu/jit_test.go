@@ -138,16 +138,20 @@ func randomFP(r *rand.Rand, reg, src func() uint8, singles bool) uint32 {
 	rounded := []Op{opFADD_D, opFSUB_D, opFMUL_D, opFDIV_D, opFSQRT_D,
 		opFADD_S, opFSUB_S, opFMUL_S, opFDIV_S, opFSQRT_S,
 		opFCVT_D_S, opFCVT_S_D}
-	toX := []Op{opFCVT_W_D, opFCVT_L_D, opFCVT_WU_D}
-	fromX := []Op{opFCVT_D_W, opFCVT_D_WU, opFCVT_D_L}
+	toX := []Op{opFCVT_W_D, opFCVT_L_D, opFCVT_WU_D, opFCVT_W_S, opFCVT_L_S}
+	fromX := []Op{opFCVT_D_W, opFCVT_D_WU, opFCVT_D_L, opFCVT_S_W, opFCVT_S_WU, opFCVT_S_L}
 	fused := []Op{opFMADD_D, opFMSUB_D, opFNMSUB_D, opFNMADD_D, opFMADD_S, opFMSUB_S, opFNMSUB_S, opFNMADD_S}
+	fixed := []Op{opFSGNJ_D, opFSGNJN_D, opFSGNJX_D, opFMV_D_X, opFMIN_D, opFMAX_S, opFSGNJ_S, opFSGNJN_S, opFSGNJX_S}
+	fixedToX := []Op{opFMV_X_D, opFMV_X_W, opFEQ_D, opFLT_D, opFLE_D, opFCLASS_D, opFEQ_S, opFLT_S, opFLE_S}
 	if singles {
 		// Only operations that keep the registers NaN-boxed singles.
 		rounded = []Op{opFADD_S, opFSUB_S, opFMUL_S, opFDIV_S, opFSQRT_S}
+		toX = []Op{opFCVT_W_S, opFCVT_L_S}
+		fromX = []Op{opFCVT_S_W, opFCVT_S_WU, opFCVT_S_L}
 		fused = fused[4:]
+		fixed = []Op{opFSGNJ_S, opFSGNJN_S, opFSGNJX_S}
+		fixedToX = []Op{opFEQ_S, opFLT_S, opFLE_S, opFMV_X_W}
 	}
-	fixed := []Op{opFSGNJ_D, opFSGNJN_D, opFSGNJX_D, opFMV_D_X, opFMIN_D, opFMAX_S}
-	fixedToX := []Op{opFMV_X_D, opFMV_X_W, opFEQ_D, opFLT_D, opFLE_D, opFCLASS_D}
 	f := func() uint8 { return uint8(r.IntN(32)) }
 	rm := uint8(rmDyn)
 	switch k := r.IntN(10); {
@@ -158,9 +162,6 @@ func randomFP(r *rand.Rand, reg, src func() uint8, singles bool) uint32 {
 	}
 	pick := func(ops []Op) Op { return ops[r.IntN(len(ops))] }
 	kind := r.IntN(7)
-	if singles {
-		kind = []int{0, 0, 4}[r.IntN(3)]
-	}
 	switch kind {
 	case 0, 1:
 		op := pick(rounded)
@@ -178,6 +179,9 @@ func randomFP(r *rand.Rand, reg, src func() uint8, singles bool) uint32 {
 	case 5:
 		if r.IntN(4) == 0 {
 			return enc(opFMV_W_X, f(), src(), 0, 0)
+		}
+		if singles && r.IntN(3) == 0 {
+			return enc(opFSGNJ_S, f(), f(), f(), 0) // rs1 == rs2 sometimes: fmv.s
 		}
 		op := pick(fixed)
 		if op == opFMV_D_X {
