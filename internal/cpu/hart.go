@@ -11,6 +11,13 @@
 // by one switch (exec.go; exec_muldiv.go, exec_amo.go, exec_fp.go and
 // csr.go for the larger groups). Memory is reached through a software TLB
 // (tlb.go). The soft float is fpu*.go.
+//
+// On amd64 hosts code run often is translated to host machine code
+// (jit.go: when and how blocks are made, run and dropped; jit_amd64.go the
+// translator, jit_fp_amd64.go its floating point, jit_regs_amd64.go guest
+// registers in host registers, x86_amd64.go the encoder). Translated and
+// interpreted code give the same results, instruction counts and exits;
+// jit_test.go checks that on random programs.
 package cpu
 
 import "sync"
