@@ -12,9 +12,9 @@ import (
 //
 //	RDI = the *Hart, RSI = the guest pc of the block's first instruction
 //
-// and keeps no guest state in registers: each instruction reads its
-// operands from h.X or h.F and writes its result back, so an exit anywhere
-// leaves the hart exact. Guest addresses are computed from RSI, never
+// and keeps guest registers in host registers only within a block
+// (jit_regs_amd64.go), writing them back before every way out, so that an
+// exit anywhere leaves the hart exact. Guest addresses are computed from RSI, never
 // embedded, because a block belongs to a host page, which may be mapped at
 // several virtual addresses. Loads and stores look the software TLB up
 // inline, as fast does; a miss, a page-crossing access or anything else
@@ -27,8 +27,10 @@ import (
 // Blocks chain: an exit to a fixed address in the same page jumps straight
 // to the block there, once there is one (translate patches the jump in
 // when it makes the target; both go with their page, so a link never
-// outlives its target), with RSI moved on to the target's pc. So a hot
-// loop runs without coming back to Go, for as long as the budget lasts:
+// outlives its target), with RSI moved on to the target's pc; an exit to
+// any other pc (a return, another page) looks it up in the jump cache
+// (jumpVia). So a hot loop runs without coming back to Go, for as long as
+// the budget lasts:
 // R15 counts down the instructions that may still retire; each block
 // begins by taking its own length from it, or returns to Go without
 // running when there is not enough left (a block that leaves early gives
