@@ -24,6 +24,11 @@ import "encoding/binary"
 // with calls of their own (floating point, atomics, CSRs, ecall), which
 // slowStep executes one at a time.
 //
+// Where the host has a translator (jit.go), Run first runs translated
+// blocks for as long as there are some at pc (runBlocks), and fast, in
+// block mode, hands back after every jump or branch so that Run can look
+// for one there.
+//
 // Run first compares Mem.Generation with the generation it last saw and
 // flushes the TLB and the decoded-instruction cache if it changed.
 func (h *Hart) Run(budget uint64) Exit {
