@@ -126,7 +126,9 @@ func translatable(op Op) bool {
 		opDIV, opDIVU, opREM, opREMU, opDIVW, opDIVUW, opREMW, opREMUW, opFENCE,
 		opLR_W, opLR_D, opSC_W, opSC_D,
 		opAMOSWAP_W, opAMOADD_W, opAMOXOR_W, opAMOAND_W, opAMOOR_W,
-		opAMOSWAP_D, opAMOADD_D, opAMOXOR_D, opAMOAND_D, opAMOOR_D:
+		opAMOMIN_W, opAMOMAX_W, opAMOMINU_W, opAMOMAXU_W,
+		opAMOSWAP_D, opAMOADD_D, opAMOXOR_D, opAMOAND_D, opAMOOR_D,
+		opAMOMIN_D, opAMOMAX_D, opAMOMINU_D, opAMOMAXU_D:
 		return true
 	}
 	return false
@@ -147,6 +149,8 @@ func endsBlock(op Op) bool {
 // opcode of a register ALU op or of an FP operation (jit_fp_amd64.go).
 var jitForm = map[Op]int{
 	opBEQ: ccE, opBNE: ccNE, opBLT: ccL, opBGE: ccGE, opBLTU: ccB, opBGEU: ccAE,
+	opAMOMIN_W: ccL, opAMOMIN_D: ccL, opAMOMAX_W: ccG, opAMOMAX_D: ccG,
+	opAMOMINU_W: ccB, opAMOMINU_D: ccB, opAMOMAXU_W: ccA, opAMOMAXU_D: ccA,
 	opLB: 1, opLBU: 1, opLH: 2, opLHU: 2, opLW: 4, opLWU: 4, opFLW: 4, opLD: 8, opFLD: 8,
 	opSB: 1, opSH: 2, opSW: 4, opFSW: 4, opSD: 8, opFSD: 8,
 	opADDI: aluAdd, opXORI: aluXor, opORI: aluOr, opANDI: aluAnd,
@@ -593,7 +597,9 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 
 	case opLR_W, opLR_D, opSC_W, opSC_D,
 		opAMOSWAP_W, opAMOADD_W, opAMOXOR_W, opAMOAND_W, opAMOOR_W,
-		opAMOSWAP_D, opAMOADD_D, opAMOXOR_D, opAMOAND_D, opAMOOR_D:
+		opAMOMIN_W, opAMOMAX_W, opAMOMINU_W, opAMOMAXU_W,
+		opAMOSWAP_D, opAMOADD_D, opAMOXOR_D, opAMOAND_D, opAMOOR_D,
+		opAMOMIN_D, opAMOMAX_D, opAMOMINU_D, opAMOMAXU_D:
 		a.atomic(in, delta, i)
 
 	case opFENCE:
@@ -730,6 +736,10 @@ func (a *jitAsm) atomic(in *Inst, delta, i int32) {
 		a.rr(w, []byte{0x21}, rDX, rAX)
 	case opAMOOR_W, opAMOOR_D:
 		a.rr(w, []byte{0x09}, rDX, rAX)
+	case opAMOMIN_W, opAMOMIN_D, opAMOMAX_W, opAMOMAX_D, opAMOMINU_W, opAMOMINU_D, opAMOMAXU_W, opAMOMAXU_D:
+		// The old value where it wins the comparison with rs2: cmp, cmov.
+		a.rr(w, []byte{0x39}, rAX, rDX)                              // cmp rdx, rax: old against rs2
+		a.rr(w, []byte{0x0f, 0x40 | byte(jitForm[in.Op])}, rAX, rDX) // cmovcc rax, rdx
 	}
 	a.mem(0, w, []byte{0x89}, rAX, rCX, noIndex, 0) // store the result
 	a.storeLoaded(in.Rd, w)

@@ -47,8 +47,10 @@ func randomCode(r *rand.Rand, n int, fpHeavy, singles, straight bool) prog {
 	stores := []Op{opSB, opSH, opSW, opSD, opFSW, opFSD}
 	branches := []Op{opBEQ, opBNE, opBLT, opBGE, opBLTU, opBGEU}
 	atomics := []Op{opLR_W, opSC_W, opLR_D, opSC_D, opLR_W, opSC_W, opLR_D, opSC_D,
-		opAMOSWAP_W, opAMOADD_W, opAMOXOR_W, opAMOAND_W, opAMOOR_W, opAMOMIN_W, opAMOMAXU_W,
-		opAMOSWAP_D, opAMOADD_D, opAMOXOR_D, opAMOAND_D, opAMOOR_D, opAMOMAX_D, opAMOMINU_D}
+		opAMOSWAP_W, opAMOADD_W, opAMOXOR_W, opAMOAND_W, opAMOOR_W,
+		opAMOMIN_W, opAMOMAX_W, opAMOMINU_W, opAMOMAXU_W,
+		opAMOSWAP_D, opAMOADD_D, opAMOXOR_D, opAMOAND_D, opAMOOR_D,
+		opAMOMIN_D, opAMOMAX_D, opAMOMINU_D, opAMOMAXU_D}
 	compressed := []uint16{0x953e, 0x070d, 0x8d39, 0x167d, 0x0505, 0x862a, 0x4695}
 
 	var p prog

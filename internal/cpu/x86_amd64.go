@@ -33,6 +33,7 @@ const (
 	ccA  = 0x7 // unsigned >
 	ccL  = 0xc // signed <
 	ccGE = 0xd // signed >=
+	ccG  = 0xf // signed >
 )
 
 // Group opcodes: the reg field of 0x81 (ALU with imm32), 0xC1/0xD3 (shift)
