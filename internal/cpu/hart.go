@@ -288,14 +288,21 @@ func newHart(s hartState) *Hart {
 	return h
 }
 
-// newHartWithTLB is newHart for a hart that starts with a copy of t.
+// newHartWithTLB is newHart for a hart that starts with the translations
+// of t, valid for s's memory as s's gen and codeEpoch say. A released
+// hart whose own TLB was valid for the same memory, generation and code
+// (the last thread of the same process, typically) keeps it as it is;
+// otherwise it gets a copy of t.
 func newHartWithTLB(s hartState, t *tlb) *Hart {
 	h, _ := released.Get().(*Hart)
 	if h == nil {
 		h = new(Hart)
 	}
+	if h.tlb.owner != (tlbOwner{s.Mem, s.gen, s.codeEpoch}) {
+		h.tlb = *t
+	}
+	h.tlb.owner = tlbOwner{}
 	h.hartState = s
-	h.tlb = *t
 	return h
 }
 
@@ -303,6 +310,9 @@ func newHartWithTLB(s hartState, t *tlb) *Hart {
 // use h again: the kernel releases a task's hart once the task has exited
 // for good and no longer points to it.
 func (h *Hart) Release() {
+	if h.Mem != nil && h.gen == h.Mem.Generation() && h.codeEpoch == h.icache.epoch {
+		h.tlb.owner = tlbOwner{h.Mem, h.gen, h.codeEpoch}
+	}
 	h.hartState = hartState{}
 	released.Put(h)
 }

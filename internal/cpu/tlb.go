@@ -72,6 +72,18 @@ type tlb struct {
 	// not fixed in its page finds the block there, indexed by pc>>1. It
 	// is a cache of fetch translations and goes with them.
 	j [jumpSize]jumpEntry
+
+	// owner is what the TLB of a released hart is valid for (Release);
+	// zero while a hart uses it.
+	owner tlbOwner
+}
+
+// tlbOwner names the memory, generation and code epoch a TLB's
+// translations are valid for.
+type tlbOwner struct {
+	mem       Memory
+	gen       uint64
+	codeEpoch uint64
 }
 
 // flush empties all three arrays.
