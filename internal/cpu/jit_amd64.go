@@ -2,8 +2,9 @@ package cpu
 
 import (
 	"runtime"
-	"syscall"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // The translator: a hot run of instructions (jit.go) becomes x86-64 code
@@ -82,8 +83,13 @@ func init() {
 var jitCodeSize = 32 << 20
 
 // jitCode is an icache's executable memory: code is appended at used.
+// It is one memory file mapped twice, never writable and executable at
+// once (W^X): mem, where the translator writes, is read-write; exec,
+// where the code runs, is read-execute. Code holds no absolute address of
+// itself (its jumps are relative), so it runs the same at either.
 type jitCode struct {
-	mem      []byte
+	mem      []byte // the read-write view
+	exec     []byte // the read-execute view of the same pages
 	used     int
 	restarts int // times it filled up and the icache started over
 }
@@ -91,18 +97,30 @@ type jitCode struct {
 // newJITCode maps the executable memory, or returns nil if the host
 // refuses (the hart then interprets).
 func newJITCode() *jitCode {
-	mem, err := syscall.Mmap(-1, 0, jitCodeSize,
-		syscall.PROT_READ|syscall.PROT_WRITE|syscall.PROT_EXEC, syscall.MAP_PRIVATE|syscall.MAP_ANON)
+	fd, err := unix.MemfdCreate("vessel-jit", unix.MFD_CLOEXEC)
 	if err != nil {
 		return nil
 	}
-	jc := &jitCode{mem: mem}
-	runtime.AddCleanup(jc, func(m []byte) { syscall.Munmap(m) }, mem)
+	defer unix.Close(fd)
+	if unix.Ftruncate(fd, int64(jitCodeSize)) != nil {
+		return nil
+	}
+	mem, err := unix.Mmap(fd, 0, jitCodeSize, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	if err != nil {
+		return nil
+	}
+	exec, err := unix.Mmap(fd, 0, jitCodeSize, unix.PROT_READ|unix.PROT_EXEC, unix.MAP_SHARED)
+	if err != nil {
+		unix.Munmap(mem)
+		return nil
+	}
+	jc := &jitCode{mem: mem, exec: exec}
+	runtime.AddCleanup(jc, func(m [2][]byte) { unix.Munmap(m[0]); unix.Munmap(m[1]) }, [2][]byte{mem, exec})
 	return jc
 }
 
-// addr returns the host address of the code at off.
-func (jc *jitCode) addr(off uint32) uintptr { return uintptr(unsafe.Pointer(&jc.mem[off])) }
+// addr returns the host address of the code at off, in the executable view.
+func (jc *jitCode) addr(off uint32) uintptr { return uintptr(unsafe.Pointer(&jc.exec[off])) }
 
 // run enters the code at off for the hart, whose block starts at pc, for
 // at most budget instructions, and returns its exit code and the number of

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"strings"
 	"testing"
 )
 
@@ -691,5 +693,29 @@ func TestJITLoops(t *testing.T) {
 		p.w(iADDI(rT0, rT0, -1))
 		p.w(enc(opBNE, 0, rT0, rZero, -int32(len(body)+4)), wECALL)
 		runBoth(t, r, seed, p, false)
+	}
+}
+
+// TestJITWriteXorExecute: the translator's memory is never writable and
+// executable at once: after code has been translated, no mapping of the
+// process is both.
+func TestJITWriteXorExecute(t *testing.T) {
+	if !jitSupported {
+		t.Skip("no translator on this host")
+	}
+	var p prog
+	p.w(iADDI(rA0, rA0, 1), enc(opBEQ, 0, rZero, 0, -4)) // loop: a0++
+	h, _ := newTestHart(t, p)
+	if e := h.Run(10000); e.Reason != ExitBudget || h.icache.jit == nil || h.icache.jit.used == 0 {
+		t.Fatalf("Run: %+v; nothing was translated", e)
+	}
+	maps, err := os.ReadFile("/proc/self/maps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(maps), "\n") {
+		if f := strings.Fields(line); len(f) > 1 && strings.HasPrefix(f[1], "rwx") {
+			t.Errorf("a mapping is writable and executable: %s", line)
+		}
 	}
 }
