@@ -271,6 +271,7 @@ func TestGuestExpected(t *testing.T) {
 		{name: "preadv"},
 		{name: "sethost"},
 		{name: "compat_linux"},
+		{name: "cputimer"},
 	}
 	for _, tc := range cases {
 		name := tc.name

@@ -204,7 +204,6 @@ func TestGuestAgainstQemu(t *testing.T) {
 		{name: "timers"},
 		{name: "signalfd"},
 		{name: "select"},
-		{name: "cputimer"},
 		{name: "procs"},
 		{name: "procs", dynamic: true},
 	}
