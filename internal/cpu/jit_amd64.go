@@ -476,16 +476,13 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 		}
 
 	case opADDI, opXORI, opORI, opANDI:
-		if in.Rd == 0 {
-			break
-		}
-		digit := jitForm[in.Op]
-		dst := a.target(in.Rd)
-		a.loadX(dst, in.Rs1)
-		if in.Imm != 0 || in.Op == opANDI {
-			a.aluImm(true, digit, dst, in.Imm)
-		}
-		a.storeX(in.Rd, dst)
+		a.compute(in, true, false, func(dst int) {
+			if in.Imm != 0 || in.Op == opANDI {
+				a.aluImm(true, jitForm[in.Op], dst, in.Imm)
+			}
+		})
+	case opADDIW:
+		a.compute(in, false, false, func(dst int) { a.aluImm(false, aluAdd, dst, in.Imm) })
 	case opSLTI, opSLTIU:
 		if in.Rd == 0 {
 			break
@@ -500,56 +497,14 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 		}
 		a.storeX(in.Rd, rDX)
 	case opSLLI, opSRLI, opSRAI:
-		if in.Rd == 0 {
-			break
-		}
-		digit := jitForm[in.Op]
-		dst := a.target(in.Rd)
-		a.loadX(dst, in.Rs1)
-		a.shiftImm(true, digit, dst, uint8(in.Imm&63))
-		a.storeX(in.Rd, dst)
-	case opADDIW:
-		if in.Rd == 0 {
-			break
-		}
-		dst := a.target(in.Rd)
-		a.loadXLow(dst, in.Rs1)
-		a.aluImm(false, aluAdd, dst, in.Imm)
-		a.storeXW(in.Rd, dst)
+		a.compute(in, true, false, func(dst int) { a.shiftImm(true, jitForm[in.Op], dst, uint8(in.Imm&63)) })
 	case opSLLIW, opSRLIW, opSRAIW:
-		if in.Rd == 0 {
-			break
-		}
-		digit := jitForm[in.Op]
-		dst := a.target(in.Rd)
-		a.loadXLow(dst, in.Rs1)
-		a.shiftImm(false, digit, dst, uint8(in.Imm&31))
-		a.storeXW(in.Rd, dst)
+		a.compute(in, false, false, func(dst int) { a.shiftImm(false, jitForm[in.Op], dst, uint8(in.Imm&31)) })
 
 	case opADD, opSUB, opXOR, opOR, opAND:
-		if in.Rd == 0 {
-			break
-		}
-		op := byte(jitForm[in.Op])
-		dst := rAX
-		if in.Rd != in.Rs2 {
-			dst = a.target(in.Rd) // computing there would lose rs2
-		}
-		a.loadX(dst, in.Rs1)
-		a.opX(true, []byte{op}, dst, in.Rs2)
-		a.storeX(in.Rd, dst)
+		a.compute(in, true, true, func(dst int) { a.opX(true, []byte{byte(jitForm[in.Op])}, dst, in.Rs2) })
 	case opADDW, opSUBW:
-		if in.Rd == 0 {
-			break
-		}
-		op := byte(jitForm[in.Op])
-		dst := rAX
-		if in.Rd != in.Rs2 {
-			dst = a.target(in.Rd) // computing there would lose rs2
-		}
-		a.loadXLow(dst, in.Rs1)
-		a.opX(false, []byte{op}, dst, in.Rs2)
-		a.storeXW(in.Rd, dst)
+		a.compute(in, false, true, func(dst int) { a.opX(false, []byte{byte(jitForm[in.Op])}, dst, in.Rs2) })
 	case opSLT, opSLTU:
 		if in.Rd == 0 {
 			break
@@ -563,41 +518,15 @@ func (a *jitAsm) inst(in *Inst, delta, i int32) {
 			a.setcc(ccB, rDX)
 		}
 		a.storeX(in.Rd, rDX)
-	case opSLL, opSRL, opSRA:
-		if in.Rd == 0 {
-			break
-		}
-		digit := jitForm[in.Op]
-		a.loadX(rCX, in.Rs2) // the count, before rd is computed over
-		dst := a.target(in.Rd)
-		a.loadX(dst, in.Rs1)
-		a.shiftCL(true, digit, dst)
-		a.storeX(in.Rd, dst)
-	case opSLLW, opSRLW, opSRAW:
-		if in.Rd == 0 {
-			break
-		}
-		digit := jitForm[in.Op]
-		a.loadX(rCX, in.Rs2) // the count, before rd is computed over
-		dst := a.target(in.Rd)
-		a.loadXLow(dst, in.Rs1)
-		a.shiftCL(false, digit, dst)
-		a.storeXW(in.Rd, dst)
+	case opSLL, opSRL, opSRA, opSLLW, opSRLW, opSRAW:
+		a.loadX(rCX, in.Rs2) // the count, before rd is computed over it
+		w := in.Op == opSLL || in.Op == opSRL || in.Op == opSRA
+		a.compute(in, w, false, func(dst int) { a.shiftCL(w, jitForm[in.Op], dst) })
 
 	case opMUL:
-		if in.Rd == 0 {
-			break
-		}
-		a.loadX(rAX, in.Rs1)
-		a.opX(true, []byte{0x0f, 0xaf}, rAX, in.Rs2) // imul rax, [X+rs2]
-		a.storeX(in.Rd, rAX)
+		a.compute(in, true, true, func(dst int) { a.opX(true, []byte{0x0f, 0xaf}, dst, in.Rs2) }) // imul
 	case opMULW:
-		if in.Rd == 0 {
-			break
-		}
-		a.loadX32(rAX, in.Rs1)
-		a.opX(false, []byte{0x0f, 0xaf}, rAX, in.Rs2) // imul eax, [X+rs2]
-		a.storeXW(in.Rd, rAX)
+		a.compute(in, false, true, func(dst int) { a.opX(false, []byte{0x0f, 0xaf}, dst, in.Rs2) })
 	case opMULH, opMULHU:
 		if in.Rd == 0 {
 			break

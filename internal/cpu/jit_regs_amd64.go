@@ -93,6 +93,33 @@ func (a *jitAsm) target(x uint8) int {
 	return rAX
 }
 
+// compute emits an integer instruction whose only effect is X[rd] = an
+// operation on rs1 (and perhaps rs2): nothing for rd x0; else rs1 goes to
+// the register the result is made in (rd's host register, unless that
+// also holds an rs2 the operation still reads), emit makes the result
+// there, and it goes to rd: all 64 bits if w, else the low 32
+// sign-extended.
+func (a *jitAsm) compute(in *Inst, w, readsRs2 bool, emit func(dst int)) {
+	if in.Rd == 0 {
+		return
+	}
+	dst := rAX
+	if !readsRs2 || in.Rd != in.Rs2 {
+		dst = a.target(in.Rd)
+	}
+	if w {
+		a.loadX(dst, in.Rs1)
+	} else {
+		a.loadXLow(dst, in.Rs1)
+	}
+	emit(dst)
+	if w {
+		a.storeX(in.Rd, dst)
+	} else {
+		a.storeXW(in.Rd, dst)
+	}
+}
+
 // loadX: mov r, X[x].
 func (a *jitAsm) loadX(r int, x uint8) {
 	if h := a.cache[x&31]; h != noCache {
